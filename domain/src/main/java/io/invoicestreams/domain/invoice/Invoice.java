@@ -1,0 +1,191 @@
+package io.invoicestreams.domain.invoice;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.invoice.ChangeOutcome.Applied;
+import io.invoicestreams.domain.invoice.ChangeOutcome.Rejected;
+import io.invoicestreams.domain.invoice.ChangeOutcome.Skipped;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionAmountCorrected;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionCountryChanged;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionDocumentChanged;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionExpired;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionInvoiceDateChanged;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionRecorded;
+import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionRemoved;
+import io.invoicestreams.domain.invoice.TransactionChange.Deleted;
+import io.invoicestreams.domain.invoice.TransactionChange.Written;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+
+/**
+ * An invoice and its transactions, rebuilt from its events. It decides which events an observed change means,
+ * from its own state: a write of a known transaction with a new amount is a correction, whatever the stream's
+ * view type carried. It ignores what it has already applied, per transaction item, by stream sequence number.
+ */
+public class Invoice {
+
+    @AggregateIdentifier
+    private InvoiceNumber invoiceNumber;
+
+    private final Map<TransactionId, Item> items = new HashMap<>();
+
+    /** Axon creates an empty aggregate, then sources its events or handles the first command. */
+    protected Invoice() {
+    }
+
+    /**
+     * Applies each change in order and says, per change, what came of it. A change that cannot be applied is
+     * rejected with a reason and leaves the state untouched; the other changes still apply.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public List<ChangeOutcome> handle(ApplyTransactionChanges command) {
+        if (invoiceNumber != null && !invoiceNumber.equals(command.invoiceNumber())) {
+            throw new IllegalStateException("command for invoice " + command.invoiceNumber()
+                    + " was routed to invoice " + invoiceNumber);
+        }
+        List<ChangeOutcome> outcomes = new ArrayList<>(command.changes().size());
+        for (TransactionChange change : command.changes()) {
+            outcomes.add(decide(command.invoiceNumber(), change));
+        }
+        return outcomes;
+    }
+
+    private ChangeOutcome decide(InvoiceNumber invoice, TransactionChange change) {
+        Item item = items.get(change.transactionId());
+        if (item != null) {
+            if (item.lastEventId().equals(change.change().eventId())) {
+                return new Skipped("stream record " + item.lastEventId() + " was already applied to "
+                        + describe(invoice, change));
+            }
+            if (!change.change().sequence().isAfter(item.lastSequence())) {
+                return new Skipped("sequence " + change.change().sequence() + " is not after "
+                        + item.lastSequence() + ", the last applied to " + describe(invoice, change));
+            }
+        }
+        return switch (change) {
+            case Written written -> write(invoice, item, written);
+            case Deleted deleted -> delete(invoice, item, deleted);
+        };
+    }
+
+    private ChangeOutcome write(InvoiceNumber invoice, Item item, Written written) {
+        TransactionDetails now = written.details();
+        TransactionId id = written.transactionId();
+        ChangeIdentity change = written.change();
+        if (item == null || item.details() == null) {
+            return applied(new TransactionRecorded(invoice, id, now.amount(), now.country(), now.invoiceDate(),
+                    now.document(), change));
+        }
+        TransactionDetails was = item.details();
+        List<InvoiceEvent> events = new ArrayList<>(4);
+        if (!was.amount().sameValueAs(now.amount())) {
+            events.add(new TransactionAmountCorrected(invoice, id, was.amount(), now.amount(), now.country(), change));
+        }
+        if (!was.country().equals(now.country())) {
+            events.add(new TransactionCountryChanged(invoice, id, was.country(), now.country(), change));
+        }
+        if (!Objects.equals(was.invoiceDate(), now.invoiceDate())) {
+            events.add(new TransactionInvoiceDateChanged(invoice, id, was.invoiceDate(), now.invoiceDate(), change));
+        }
+        if (!was.document().equals(now.document())) {
+            events.add(new TransactionDocumentChanged(invoice, id, now.document(), change));
+        }
+        return applied(events.toArray(InvoiceEvent[]::new));
+    }
+
+    private ChangeOutcome delete(InvoiceNumber invoice, Item item, Deleted deleted) {
+        if (item == null || item.details() == null) {
+            if (item == null && deleted.lastImage() != null) {
+                return new Rejected(describe(invoice, deleted) + " was deleted but never recorded here, though the"
+                        + " stream shows it held " + deleted.lastImage().amount() + ": either it was written before the"
+                        + " event store followed the stream (bootstrap the table to take it in), or, on a KEYS_ONLY"
+                        + " or OLD_IMAGE stream, it was written and deleted before its write was read");
+            }
+            return new Skipped(describe(invoice, deleted) + " is not on the invoice; nothing to delete");
+        }
+        TransactionDetails last = item.details();
+        return applied(switch (deleted.cause()) {
+            case DELETED -> new TransactionRemoved(invoice, deleted.transactionId(), last.amount(), last.country(),
+                    deleted.change());
+            case EXPIRED -> new TransactionExpired(invoice, deleted.transactionId(), last.amount(), last.country(),
+                    deleted.change());
+        });
+    }
+
+    private static ChangeOutcome applied(InvoiceEvent... events) {
+        List<String> names = new ArrayList<>(events.length);
+        for (InvoiceEvent event : events) {
+            apply(event);
+            names.add(event.getClass().getSimpleName());
+        }
+        return new Applied(names);
+    }
+
+    private static String describe(InvoiceNumber invoice, TransactionChange change) {
+        return "transaction " + change.transactionId() + " of invoice " + invoice;
+    }
+
+    @EventSourcingHandler
+    void on(TransactionRecorded event) {
+        invoiceNumber = event.invoiceNumber();
+        items.put(event.transactionId(), new Item(new TransactionDetails(event.amount(), event.country(),
+                event.invoiceDate(), event.document()), event.change()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionAmountCorrected event) {
+        update(event, d -> new TransactionDetails(event.correctedAmount(), d.country(), d.invoiceDate(), d.document()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionCountryChanged event) {
+        update(event, d -> new TransactionDetails(d.amount(), event.country(), d.invoiceDate(), d.document()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionInvoiceDateChanged event) {
+        update(event, d -> new TransactionDetails(d.amount(), d.country(), event.invoiceDate(), d.document()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionDocumentChanged event) {
+        update(event, d -> new TransactionDetails(d.amount(), d.country(), d.invoiceDate(), event.document()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionRemoved event) {
+        items.put(event.transactionId(), new Item(null, event.change()));
+    }
+
+    @EventSourcingHandler
+    void on(TransactionExpired event) {
+        items.put(event.transactionId(), new Item(null, event.change()));
+    }
+
+    private void update(InvoiceEvent event, java.util.function.UnaryOperator<TransactionDetails> change) {
+        Item item = items.get(event.transactionId());
+        items.put(event.transactionId(), new Item(change.apply(item.details()), event.change()));
+    }
+
+    /**
+     * What the invoice knows of one transaction item.
+     *
+     * @param details the current values; null once the item is removed or expired
+     */
+    private record Item(TransactionDetails details, SequenceNumber lastSequence, String lastEventId) {
+        Item(TransactionDetails details, ChangeIdentity change) {
+            this(details, change.sequence(), change.eventId());
+        }
+    }
+}
