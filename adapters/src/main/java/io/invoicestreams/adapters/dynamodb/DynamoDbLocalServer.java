@@ -1,0 +1,120 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DynamoDB Local 2.6.1 (with streams) as a child JVM, so its bundled Kotlin, Jetty, log4j and old Jackson stay off
+ * the service's classpath. Its jars are laid out by the {@code adapters/dynamodb-local} module.
+ */
+public final class DynamoDbLocalServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLocalServer.class);
+    private static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
+
+    private final Process process;
+    private final int port;
+
+    private DynamoDbLocalServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts DynamoDB Local on 127.0.0.1:{@code port}.
+     *
+     * @param libDirectory the folder of its jars
+     * @param dataDirectory where it keeps its database; null keeps it in memory
+     * @param logFile      where its output goes
+     */
+    public static DynamoDbLocalServer start(Path libDirectory, int port, Path dataDirectory, Path logFile,
+                                            Duration timeout) throws IOException {
+        if (!Files.isDirectory(libDirectory) || !Files.exists(libDirectory.resolve("DynamoDBLocal-2.6.1.jar"))) {
+            throw new IllegalStateException("DynamoDB Local is not at " + libDirectory.toAbsolutePath()
+                    + ": build it with ./mvnw install (module adapters/dynamodb-local), or point"
+                    + " invoice.dynamodb.local.lib at its lib folder");
+        }
+        if (isListening(port)) {
+            throw new IllegalStateException("port " + port + " is already in use: stop what listens there, or"
+                    + " set invoice.dynamodb.local.port to a free port");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "--enable-native-access=ALL-UNNAMED",
+                "-cp", libDirectory.toAbsolutePath() + "/*", MAIN, "-port", Integer.toString(port), "-sharedDb",
+                "-disableTelemetry"));
+        if (dataDirectory == null) {
+            command.add("-inMemory");
+        } else {
+            Files.createDirectories(dataDirectory);
+            command.addAll(List.of("-dbPath", dataDirectory.toAbsolutePath().toString()));
+        }
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        DynamoDbLocalServer server = new DynamoDbLocalServer(process, port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isListening(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("DynamoDB Local exited with " + process.exitValue() + "; see " + logFile);
+            }
+            if (System.nanoTime() > deadline) {
+                server.close();
+                throw new IllegalStateException("DynamoDB Local did not open port " + port + " in " + timeout
+                        + "; see " + logFile);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                server.close();
+                throw new IOException("interrupted while DynamoDB Local started", e);
+            }
+        }
+        LOG.info("DynamoDB Local listens on 127.0.0.1:{} ({})", port,
+                dataDirectory == null ? "in memory" : dataDirectory);
+        return server;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Follows the table's DynamoDB stream straight through {@link DynamoDbStreamsClient}:
+ * <ul>
+ *   <li>lists every shard (DescribeStream, paginated) and reads a parent shard to its end before its children;</li>
+ *   <li>claims each shard through {@link ShardLeases}, so two instances split the shards and never read one twice;</li>
+ *   <li>starts at TRIM_HORIZON the first time, then AFTER_SEQUENCE_NUMBER of the stored checkpoint;</li>
+ *   <li>polls with backoff when a shard is idle, and with capped exponential backoff and jitter when a call fails;</li>
+ *   <li>asks for a fresh iterator after ExpiredIteratorException, from the last sequence read;</li>
+ *   <li>reports TrimmedDataAccessException loudly, as a gap, and goes on from the trim horizon;</li>
+ *   <li>follows a new stream ARN when the table's stream is re-enabled, after the old stream is read out.</li>
+ * </ul>
+ */
+public final class DynamoDbStreamConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamConsumer.class);
+    private static final int FAILURES_BEFORE_ISOLATION = 3;
+
+    /** How the consumer polls. */
+    public record Settings(int batchSize, Duration minIdleBackoff, Duration maxIdleBackoff, Duration maxErrorBackoff,
+                           Duration shardRefreshInterval, int maxShardWorkers, Duration claimExtendInterval) {
+        public Settings {
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException("batch size " + batchSize + " is outside 1 to 1000 (GetRecords' limit)");
+            }
+            if (maxShardWorkers < 1) {
+                throw new IllegalArgumentException("max shard workers must be at least 1");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(1000, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(20),
+                    Duration.ofSeconds(5), 8, Duration.ofSeconds(2));
+        }
+    }
+
+    /** What the consumer is doing, for health checks. */
+    public record Status(boolean running, Optional<String> streamArn, int ownedShards, Instant lastSuccessfulPoll,
+                         Optional<String> lastError) {
+    }
+
+    private final InvoiceTransactionsTable table;
+    private final DynamoDbStreamsClient streams;
+    private final StreamRecordDecoder decoder;
+    private final StreamBatchIngestor ingestor;
+    private final ShardLeases leases;
+    private final StreamMetrics metrics;
+    private final Settings settings;
+    private final Clock clock;
+
+    private final ExecutorService workers;
+    private final Thread coordinator;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final Object wakeUp = new Object();
+    private final AtomicReference<String> currentStream = new AtomicReference<>();
+    private final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private volatile boolean stopping;
+
+    public DynamoDbStreamConsumer(InvoiceTransactionsTable table, DynamoDbStreamsClient streams,
+                                  StreamRecordDecoder decoder, StreamBatchIngestor ingestor, ShardLeases leases,
+                                  StreamMetrics metrics, Settings settings, Clock clock) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
+        this.leases = Objects.requireNonNull(leases, "leases");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.workers = Executors.newFixedThreadPool(settings.maxShardWorkers(), Thread.ofPlatform()
+                .name("stream-shard-", 0).daemon(true).factory());
+        this.coordinator = Thread.ofPlatform().name("stream-coordinator").daemon(true).unstarted(this::coordinate);
+    }
+
+    public void start() {
+        coordinator.start();
+    }
+
+    public Status status() {
+        return new Status(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
+                lastPoll.get(), Optional.ofNullable(lastError.get()));
+    }
+
+    private void coordinate() {
+        Backoff backoff = new Backoff(settings.minIdleBackoff(), settings.maxErrorBackoff());
+        List<String> pendingStreams = new ArrayList<>();
+        while (!stopping) {
+            try {
+                Optional<String> latest = table.latestStreamArn();
+                if (latest.isEmpty()) {
+                    error("table " + table.tableName() + " has no stream enabled; waiting for one");
+                } else if (!pendingStreams.contains(latest.get())) {
+                    if (!pendingStreams.isEmpty()) {
+                        LOG.info("The table's stream changed to {}; it is read after the previous stream is read out",
+                                latest.get());
+                    }
+                    pendingStreams.add(latest.get());
+                }
+                while (!pendingStreams.isEmpty() && !stopping) {
+                    String streamArn = pendingStreams.getFirst();
+                    currentStream.set(streamArn);
+                    boolean readOut = assignShards(streamArn);
+                    if (readOut && pendingStreams.size() > 1) {
+                        LOG.info("Stream {} is read out; following {}", streamArn, pendingStreams.get(1));
+                        pendingStreams.removeFirst();
+                        continue;
+                    }
+                    break;
+                }
+                lastError.set(null);
+                backoff.reset();
+                pause(settings.shardRefreshInterval());
+            } catch (SdkException e) {
+                error("cannot describe the table or its stream: " + e.getMessage());
+                pause(backoff.next());
+            } catch (RuntimeException e) {
+                error("shard assignment failed: " + e);
+                LOG.error("Shard assignment failed", e);
+                pause(backoff.next());
+            }
+        }
+    }
+
+    /** Claims and starts every readable shard of the stream; true when every shard of it is read to its end. */
+    private boolean assignShards(String streamArn) {
+        Map<String, Shard> shards;
+        try {
+            shards = describeShards(streamArn);
+        } catch (ResourceNotFoundException gone) {
+            LOG.warn("Stream {} no longer exists (older than 24 hours after it was disabled)", streamArn);
+            return true;
+        }
+        boolean allEnded = true;
+        for (Shard shard : shards.values()) {
+            String lease = ShardLeases.leaseName(streamArn, shard.shardId());
+            if (finished.contains(lease)) {
+                continue;
+            }
+            allEnded = false;
+            if (running.contains(lease)) {
+                continue;
+            }
+            String parent = shard.parentShardId();
+            if (parent != null && shards.containsKey(parent)
+                    && !finished.contains(ShardLeases.leaseName(streamArn, parent))) {
+                continue; // the parent's records come first
+            }
+            if (running.size() >= settings.maxShardWorkers()) {
+                break;
+            }
+            Optional<ShardCheckpoint> claimed = leases.claim(lease);
+            if (claimed.isEmpty()) {
+                continue; // another instance reads it
+            }
+            if (claimed.get().shardEnded()) {
+                finished.add(lease);
+                leases.release(lease);
+                continue;
+            }
+            running.add(lease);
+            LOG.info("Reading shard {} of {} from {}", shard.shardId(), streamArn,
+                    claimed.get().hasPosition() ? "after " + claimed.get().sequenceNumber() : "TRIM_HORIZON");
+            workers.execute(() -> readShard(streamArn, shard.shardId(), lease, claimed.get()));
+        }
+        return allEnded;
+    }
+
+    private Map<String, Shard> describeShards(String streamArn) {
+        Map<String, Shard> shards = new LinkedHashMap<>();
+        String exclusiveStart = null;
+        do {
+            String start = exclusiveStart;
+            DescribeStreamResponse page = streams.describeStream(b -> b.streamArn(streamArn)
+                    .exclusiveStartShardId(start));
+            page.streamDescription().shards().forEach(s -> shards.put(s.shardId(), s));
+            exclusiveStart = page.streamDescription().lastEvaluatedShardId();
+        } while (exclusiveStart != null);
+        return shards;
+    }
+
+    private void readShard(String streamArn, String shardId, String lease, ShardCheckpoint start) {
+        ShardCheckpoint checkpoint = start;
+        Backoff idle = new Backoff(settings.minIdleBackoff(), settings.maxIdleBackoff());
+        Backoff failing = new Backoff(settings.minIdleBackoff(), settings.maxErrorBackoff());
+        Instant lastExtend = clock.instant();
+        int failuresOfThisBatch = 0;
+        try {
+            String iterator = iterator(streamArn, shardId, checkpoint);
+            while (!stopping) {
+                GetRecordsResponse response;
+                try {
+                    String current = iterator;
+                    response = streams.getRecords(b -> b.shardIterator(current).limit(settings.batchSize()));
+                } catch (ExpiredIteratorException e) {
+                    LOG.info("Iterator of shard {} expired; resuming after {}", shardId, checkpoint.sequenceNumber());
+                    iterator = iterator(streamArn, shardId, checkpoint);
+                    continue;
+                } catch (TrimmedDataAccessException e) {
+                    reportGap(shardId, checkpoint);
+                    iterator = trimHorizon(streamArn, shardId);
+                    continue;
+                }
+                lastPoll.set(clock.instant());
+                List<Record> records = response.records();
+                String next = response.nextShardIterator();
+                if (!records.isEmpty()) {
+                    List<Decoded> batch = new ArrayList<>(records.size());
+                    for (Record r : records) {
+                        batch.add(decoder.decode(shardId, r));
+                    }
+                    Record newest = records.getLast();
+                    ShardCheckpoint after = checkpoint.after(newest.dynamodb().sequenceNumber(), next == null);
+                    try {
+                        if (failuresOfThisBatch >= FAILURES_BEFORE_ISOLATION) {
+                            ingestor.ingestIsolated(lease, batch, after);
+                        } else {
+                            ingestor.ingest(lease, batch, after);
+                        }
+                    } catch (RuntimeException e) {
+                        if (lostClaim(e)) {
+                            throw e;
+                        }
+                        failuresOfThisBatch++;
+                        metrics.batchFailed();
+                        error("a batch of shard " + shardId + " failed (attempt " + failuresOfThisBatch + "): " + e);
+                        LOG.warn("A batch of {} records of shard {} failed; retrying from {}", records.size(), shardId,
+                                checkpoint.sequenceNumber(), e);
+                        pause(failing.next());
+                        iterator = iterator(streamArn, shardId, checkpoint);
+                        continue;
+                    }
+                    failuresOfThisBatch = 0;
+                    failing.reset();
+                    idle.reset();
+                    checkpoint = after;
+                    lastExtend = clock.instant();
+                    Instant created = newest.dynamodb().approximateCreationDateTime();
+                    if (created != null) {
+                        metrics.lag(Duration.between(created, clock.instant()).isNegative() ? Duration.ZERO
+                                : Duration.between(created, clock.instant()));
+                    }
+                } else {
+                    metrics.lag(Duration.ZERO);
+                }
+                if (next == null) {
+                    if (records.isEmpty()) {
+                        ShardCheckpoint ended = checkpoint.after(null, true);
+                        leases.checkpointAlone(lease, ended);
+                    }
+                    LOG.info("Shard {} is closed and read to its end", shardId);
+                    finished.add(lease);
+                    leases.release(lease);
+                    return;
+                }
+                iterator = next;
+                if (records.isEmpty()) {
+                    if (Duration.between(lastExtend, clock.instant()).compareTo(settings.claimExtendInterval()) >= 0) {
+                        leases.extend(lease);
+                        lastExtend = clock.instant();
+                    }
+                    pause(idle.next());
+                }
+            }
+            leases.release(lease);
+        } catch (RuntimeException e) {
+            if (lostClaim(e)) {
+                LOG.warn("Lost the claim on shard {} to another instance; stopping to read it", shardId);
+            } else {
+                error("reading shard " + shardId + " failed: " + e);
+                LOG.error("Reading shard {} failed; it will be claimed again", shardId, e);
+                leases.release(lease);
+                pause(failing.next());
+            }
+        } finally {
+            running.remove(lease);
+            synchronized (wakeUp) {
+                wakeUp.notifyAll();
+            }
+        }
+    }
+
+    private String iterator(String streamArn, String shardId, ShardCheckpoint checkpoint) {
+        if (!checkpoint.hasPosition()) {
+            return trimHorizon(streamArn, shardId);
+        }
+        try {
+            return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shardId)
+                    .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(checkpoint.sequenceNumber())).shardIterator();
+        } catch (TrimmedDataAccessException e) {
+            reportGap(shardId, checkpoint);
+            return trimHorizon(streamArn, shardId);
+        }
+    }
+
+    private String trimHorizon(String streamArn, String shardId) {
+        return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    }
+
+    private void reportGap(String shardId, ShardCheckpoint checkpoint) {
+        metrics.trimmedData(shardId);
+        String message = "DATA LOST UPSTREAM: records of shard " + shardId + " after sequence "
+                + checkpoint.sequenceNumber() + " were trimmed from the stream (24-hour retention) before they were"
+                + " read; reading on from the trim horizon. Bootstrap the table to recover the current state.";
+        error(message);
+        LOG.error(message);
+    }
+
+    private static boolean lostClaim(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnableToClaimTokenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void error(String message) {
+        lastError.set(message);
+    }
+
+    private void pause(Duration duration) {
+        synchronized (wakeUp) {
+            if (stopping) {
+                return;
+            }
+            try {
+                wakeUp.wait(Math.max(1, duration.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(15, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+            coordinator.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Capped exponential backoff with full jitter above the floor. */
+    static final class Backoff {
+        private final long minMillis;
+        private final long maxMillis;
+        private long current;
+
+        Backoff(Duration min, Duration max) {
+            this.minMillis = Math.max(1, min.toMillis());
+            this.maxMillis = Math.max(minMillis, max.toMillis());
+            this.current = minMillis;
+        }
+
+        Duration next() {
+            long wait = minMillis + ThreadLocalRandom.current().nextLong(Math.max(1, current - minMillis + 1));
+            current = Math.min(maxMillis, current * 2);
+            return Duration.ofMillis(Math.min(wait, maxMillis));
+        }
+
+        void reset() {
+            current = minMillis;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.change.ChangeTranslator;
+import io.invoicestreams.domain.change.CurrentItemReader;
+import io.invoicestreams.domain.change.ItemImage;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * The users' {@code InvoiceTransactions} table: created if missing (partition key {@code InvoiceNumber}, sort key
+ * {@code TransactionIdentifier}, stream NEW_AND_OLD_IMAGES), its latest stream, and consistent item reads for
+ * records that carry no new image.
+ */
+public final class InvoiceTransactionsTable implements CurrentItemReader {
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public InvoiceTransactionsTable(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    /** Creates the table with its stream if it does not exist, and waits until it is active. */
+    public void createIfMissing(Duration timeout) {
+        try {
+            dynamoDb.createTable(b -> b.tableName(tableName)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder().attributeName(ChangeTranslator.INVOICE_NUMBER)
+                                    .attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(ChangeTranslator.TRANSACTION_IDENTIFIER)
+                                    .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName(ChangeTranslator.INVOICE_NUMBER)
+                                    .keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(ChangeTranslator.TRANSACTION_IDENTIFIER)
+                                    .keyType(KeyType.RANGE).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        } catch (ResourceInUseException exists) {
+            // created before, by us or by its owners
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (describe().tableStatus() != TableStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("table " + tableName + " is not ACTIVE after " + timeout);
+            }
+            sleep(200);
+        }
+    }
+
+    public TableDescription describe() {
+        return dynamoDb.describeTable(b -> b.tableName(tableName)).table();
+    }
+
+    /** The ARN of the table's current stream, or empty when the table has no stream enabled. */
+    public Optional<String> latestStreamArn() {
+        TableDescription table = describe();
+        boolean enabled = table.streamSpecification() != null && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
+        return enabled ? Optional.ofNullable(table.latestStreamArn()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<ItemImage> read(InvoiceNumber invoice, TransactionId transaction) {
+        try {
+            GetItemResponse response = dynamoDb.getItem(b -> b.tableName(tableName).consistentRead(true).key(Map.of(
+                    ChangeTranslator.INVOICE_NUMBER, AttributeValue.fromS(invoice.value()),
+                    ChangeTranslator.TRANSACTION_IDENTIFIER, AttributeValue.fromS(transaction.value()))));
+            return response.hasItem() && !response.item().isEmpty()
+                    ? Optional.of(AttributeValues.image(response.item())) : Optional.empty();
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the table", e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.jdbc.ParkedRecords;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.change.Translation;
+import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
+import io.invoicestreams.domain.invoice.ChangeOutcome;
+import io.invoicestreams.domain.invoice.TransactionChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one GetRecords batch into the event store in one transaction: the shard checkpoint, the events of every
+ * invoice in the batch (one command per invoice, changes in stream order) and the parked records commit together.
+ * A crash before the commit leaves the checkpoint where it was, and the aggregate skips whatever a re-read brings
+ * again, so every change becomes its events exactly once.
+ */
+public final class StreamBatchIngestor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBatchIngestor.class);
+
+    private final JdbcTransactions transactions;
+    private final CommandGateway commands;
+    private final ParkedRecords parked;
+    private final ShardLeases leases;
+    private final StreamMetrics metrics;
+
+    public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
+                               ShardLeases leases, StreamMetrics metrics) {
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.parked = Objects.requireNonNull(parked, "parked");
+        this.leases = Objects.requireNonNull(leases, "leases");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** What one batch came to. */
+    public record BatchResult(int records, int events, int parked, int superseded) {
+    }
+
+    /** The whole batch in one transaction. Throws, with nothing committed, if any part fails. */
+    public BatchResult ingest(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
+        Plan plan = plan(batch);
+        BatchResult result = transactions.fetchInTransaction(() -> {
+            leases.checkpoint(leaseName, checkpoint);
+            int events = applyInUnitOfWork(plan.groups(), plan.toPark());
+            parked.park(plan.toPark());
+            return new BatchResult(batch.size(), events, plan.toPark().size(), plan.superseded());
+        });
+        report(result);
+        return result;
+    }
+
+    /**
+     * The batch one invoice at a time, each in its own transaction, for a batch that failed as a whole more than
+     * once: an invoice whose command keeps failing is parked with the error and the others go through. The
+     * checkpoint moves last. A failure of the database itself still throws, and nothing is lost.
+     */
+    public BatchResult ingestIsolated(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
+        Plan plan = plan(batch);
+        int events = 0;
+        List<ParkedRecords.Parked> toPark = new ArrayList<>(plan.toPark());
+        for (Map.Entry<InvoiceNumber, List<Decoded>> group : plan.groups().entrySet()) {
+            try {
+                List<ParkedRecords.Parked> rejected = new ArrayList<>();
+                events += transactions.fetchInTransaction(
+                        () -> applyInUnitOfWork(Map.of(group.getKey(), group.getValue()), rejected));
+                toPark.addAll(rejected);
+            } catch (RuntimeException e) {
+                if (isDatabaseFailure(e)) {
+                    throw e;
+                }
+                LOG.error("Parking {} stream records of invoice {}: applying them failed: {}",
+                        group.getValue().size(), group.getKey(), e.toString());
+                for (Decoded d : group.getValue()) {
+                    toPark.add(park(d, "applying the change failed: " + e));
+                }
+            }
+        }
+        int total = events;
+        BatchResult result = transactions.fetchInTransaction(() -> {
+            leases.checkpoint(leaseName, checkpoint);
+            parked.park(toPark);
+            return new BatchResult(batch.size(), total, toPark.size(), plan.superseded());
+        });
+        report(result);
+        return result;
+    }
+
+    private record Plan(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark,
+                        int superseded) {
+    }
+
+    private Plan plan(List<Decoded> batch) {
+        Map<InvoiceNumber, List<Decoded>> groups = new LinkedHashMap<>();
+        List<ParkedRecords.Parked> toPark = new ArrayList<>();
+        int superseded = 0;
+        for (Decoded decoded : batch) {
+            switch (decoded.translation()) {
+                case Translation.Translated t -> groups.computeIfAbsent(t.invoiceNumber(), k -> new ArrayList<>())
+                        .add(decoded);
+                case Translation.Unusable u -> toPark.add(park(decoded, u.reason()));
+                case Translation.Superseded s -> superseded++;
+            }
+        }
+        return new Plan(groups, toPark, superseded);
+    }
+
+    private int applyInUnitOfWork(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark) {
+        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        try {
+            int events = 0;
+            for (Map.Entry<InvoiceNumber, List<Decoded>> group : groups.entrySet()) {
+                List<TransactionChange> changes = group.getValue().stream()
+                        .map(d -> ((Translation.Translated) d.translation()).change()).toList();
+                List<ChangeOutcome> outcomes = commands.sendAndWait(
+                        new ApplyTransactionChanges(group.getKey(), changes));
+                for (int i = 0; i < outcomes.size(); i++) {
+                    switch (outcomes.get(i)) {
+                        case ChangeOutcome.Applied applied -> events += applied.events().size();
+                        case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
+                        case ChangeOutcome.Rejected rejected -> toPark.add(park(group.getValue().get(i),
+                                rejected.reason()));
+                    }
+                }
+            }
+            unitOfWork.commit();
+            return events;
+        } catch (RuntimeException e) {
+            if (unitOfWork.isActive()) {
+                unitOfWork.rollback(e);
+            }
+            throw e;
+        }
+    }
+
+    private static ParkedRecords.Parked park(Decoded decoded, String reason) {
+        return new ParkedRecords.Parked(decoded.eventId(), decoded.shardId(), decoded.sequenceNumber(), reason,
+                decoded.rawJson(), null);
+    }
+
+    private void report(BatchResult result) {
+        metrics.eventsStored(result.events());
+        if (result.parked() > 0) {
+            metrics.recordsParked(result.parked());
+            LOG.warn("Parked {} of {} stream records; list them with GET /admin/parked", result.parked(),
+                    result.records());
+        }
+    }
+
+    static boolean isDatabaseFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException || t instanceof JdbcTransactions.JdbcFailure
+                    || t instanceof org.axonframework.common.jdbc.JdbcException
+                    || t instanceof org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

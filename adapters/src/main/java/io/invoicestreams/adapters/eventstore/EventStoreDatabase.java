@@ -1,0 +1,63 @@
+package io.invoicestreams.adapters.eventstore;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * A pooled connection to the event store's database: an H2 file (the embedded default) or PostgreSQL. Both use
+ * Axon's PostgreSQL table definitions; H2 runs in its PostgreSQL mode for that (H2 2.x rejects Axon's defaults).
+ */
+public final class EventStoreDatabase {
+
+    private EventStoreDatabase() {
+    }
+
+    /**
+     * The H2 URL of a file database under {@code directory}. {@code DB_CLOSE_ON_EXIT=FALSE}: otherwise H2's
+     * shutdown hook closes the database before Axon releases its token claims.
+     */
+    public static String h2FileUrl(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the event store folder " + directory + ": " + e.getMessage(), e);
+        }
+        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("eventstore")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public static AgroalDataSource pool(String jdbcUrl, String user, String password, int maxSize) {
+        if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:postgresql:"))) {
+            throw new IllegalArgumentException("event store URL '" + jdbcUrl
+                    + "' is not supported: use jdbc:h2:… or jdbc:postgresql:…");
+        }
+        AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .initialSize(1)
+                        .minSize(1)
+                        .maxSize(maxSize)
+                        .acquisitionTimeout(Duration.ofSeconds(10))
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(jdbcUrl).autoCommit(true);
+                            if (user != null && !user.isEmpty()) {
+                                factory.principal(new NamePrincipal(user));
+                            }
+                            if (password != null && !password.isEmpty()) {
+                                factory.credential(new SimplePassword(password));
+                            }
+                            return factory;
+                        }));
+        try {
+            return AgroalDataSource.from(configuration);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the event store database at " + jdbcUrl + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

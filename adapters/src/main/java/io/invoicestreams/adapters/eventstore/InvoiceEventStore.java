@@ -1,0 +1,138 @@
+package io.invoicestreams.adapters.eventstore;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.jdbc.ParkedRecords;
+import io.invoicestreams.adapters.json.InvoiceJson;
+import io.invoicestreams.domain.invoice.Invoice;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.PostgresTokenTableFactory;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+
+/**
+ * The Axon side of the service, without any framework around it: the JDBC event storage engine and token store
+ * on one {@link JdbcTransactions}, Jackson serialisation (no XStream), the synchronous command bus and the
+ * event-sourced {@link Invoice}. The application starts it and stops it with its own lifecycle.
+ */
+public final class InvoiceEventStore implements AutoCloseable {
+
+    private final Configuration configuration;
+    private final JdbcTransactions transactions;
+    private final JdbcEventStorageEngine storageEngine;
+    private final JdbcTokenStore tokenStore;
+    private final ParkedRecords parkedRecords;
+
+    private InvoiceEventStore(Configuration configuration, JdbcTransactions transactions,
+                              JdbcEventStorageEngine storageEngine, JdbcTokenStore tokenStore,
+                              ParkedRecords parkedRecords) {
+        this.configuration = configuration;
+        this.transactions = transactions;
+        this.storageEngine = storageEngine;
+        this.tokenStore = tokenStore;
+        this.parkedRecords = parkedRecords;
+    }
+
+    /**
+     * Creates the tables if missing and starts Axon.
+     *
+     * @param nodeId       this node's name in token claims; unique per running instance
+     * @param claimTimeout how long a silent node keeps its claims before another node takes them
+     * @param more         further configuration, such as event processors
+     */
+    public static InvoiceEventStore start(JdbcTransactions transactions, String nodeId, Duration claimTimeout,
+                                          Clock clock, Consumer<Configurer> more) {
+        Objects.requireNonNull(transactions, "transactions");
+        Serializer serializer = serializer();
+        JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+                .connectionProvider(transactions)
+                .transactionManager(transactions)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .build();
+        engine.createSchema(PostgresEventTableFactory.INSTANCE);
+        JdbcTokenStore tokenStore = JdbcTokenStore.builder()
+                .connectionProvider(transactions)
+                .serializer(serializer)
+                .nodeId(nodeId)
+                .claimTimeout(claimTimeout)
+                .build();
+        tokenStore.createSchema(PostgresTokenTableFactory.INSTANCE);
+        ParkedRecords parked = new ParkedRecords(transactions, clock);
+        parked.createSchema();
+
+        Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureTransactionManager(c -> transactions)
+                .configureEmbeddedEventStore(c -> engine)
+                .configureCommandBus(c -> SimpleCommandBus.builder().transactionManager(transactions).build())
+                .registerComponent(TokenStore.class, c -> tokenStore)
+                .configureAggregate(Invoice.class);
+        more.accept(configurer);
+        Configuration configuration = configurer.buildConfiguration();
+        configuration.eventStore().registerDispatchInterceptor(new DeterministicEventIds());
+        configuration.start();
+        return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked);
+    }
+
+    /** Axon's JacksonSerializer over the domain's JSON form. It mutates its ObjectMapper, so it gets a copy. */
+    public static Serializer serializer() {
+        ObjectMapper mapper = InvoiceJson.objectMapper();
+        return JacksonSerializer.builder().objectMapper(mapper.copy()).lenientDeserialization().build();
+    }
+
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    public CommandGateway commandGateway() {
+        return configuration.commandGateway();
+    }
+
+    public TokenStore tokenStore() {
+        return tokenStore;
+    }
+
+    public JdbcTransactions transactions() {
+        return transactions;
+    }
+
+    public ParkedRecords parkedRecords() {
+        return parkedRecords;
+    }
+
+    /** Every stored event, in the order they were stored. */
+    public List<TrackedEventMessage<?>> readAll() {
+        try (Stream<? extends TrackedEventMessage<?>> events = storageEngine.readEvents(null, false)) {
+            return events.<TrackedEventMessage<?>>map(e -> e).toList();
+        }
+    }
+
+    /** The global index of the newest stored event, or -1 when the store is empty. */
+    public long headIndex() {
+        return Stream.ofNullable(storageEngine.createHeadToken())
+                .flatMap(t -> t.position().stream().boxed()).findFirst().orElse(-1L);
+    }
+
+    @Override
+    public void close() {
+        configuration.shutdown();
+    }
+}

@@ -1,0 +1,179 @@
+package io.invoicestreams.adapters.jdbc;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.common.transaction.TransactionManager;
+
+/**
+ * One JDBC transaction per thread, shared by everything that runs inside it: Axon's event storage engine, the
+ * token store, the parked-record table and projection writes. A transaction started inside another joins it, so
+ * a stream batch's events, its parked records and its shard checkpoint commit together or not at all.
+ *
+ * <p>Outside a transaction, {@link #getConnection()} hands out an auto-commit connection that the caller closes.
+ */
+public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
+
+    private final DataSource dataSource;
+    private final ThreadLocal<Bound> current = new ThreadLocal<>();
+
+    public JdbcTransactions(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public Transaction startTransaction() {
+        Bound bound = current.get();
+        if (bound != null) {
+            bound.depth++;
+            return new Joined(bound);
+        }
+        try {
+            Connection connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
+            Bound fresh = new Bound(connection);
+            current.set(fresh);
+            return new Outer(fresh);
+        } catch (SQLException e) {
+            throw new JdbcFailure("could not start a database transaction: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Bound bound = current.get();
+        if (bound == null) {
+            Connection connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            return connection;
+        }
+        return uncloseable(bound.connection);
+    }
+
+    /** True when this thread is inside a transaction. */
+    public boolean inTransaction() {
+        return current.get() != null;
+    }
+
+    private static Connection uncloseable(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(JdbcTransactions.class.getClassLoader(),
+                new Class<?>[]{Connection.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "close", "commit", "rollback" -> {
+                            if (method.getParameterCount() == 0) {
+                                return null; // the transaction owner decides
+                            }
+                        }
+                        case "setAutoCommit" -> {
+                            return null;
+                        }
+                        default -> { }
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static final class Bound {
+        final Connection connection;
+        int depth;
+        boolean rollbackOnly;
+
+        Bound(Connection connection) {
+            this.connection = connection;
+        }
+    }
+
+    private final class Outer implements Transaction {
+        private final Bound bound;
+
+        Outer(Bound bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public void commit() {
+            try {
+                if (bound.rollbackOnly) {
+                    bound.connection.rollback();
+                    throw new JdbcFailure("the transaction was marked for rollback by a joined part; rolled back",
+                            null);
+                }
+                bound.connection.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new JdbcFailure("could not commit: " + e.getMessage(), e);
+            } finally {
+                release();
+            }
+        }
+
+        @Override
+        public void rollback() {
+            try {
+                rollbackQuietly();
+            } finally {
+                release();
+            }
+        }
+
+        private void rollbackQuietly() {
+            try {
+                bound.connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is discarded below; the database rolls back on close
+            }
+        }
+
+        private void release() {
+            current.remove();
+            try {
+                bound.connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // a broken connection; the pool validates it
+            }
+            try {
+                bound.connection.close();
+            } catch (SQLException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+
+    private static final class Joined implements Transaction {
+        private final Bound bound;
+
+        Joined(Bound bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public void commit() {
+            bound.depth--;
+        }
+
+        @Override
+        public void rollback() {
+            bound.depth--;
+            bound.rollbackOnly = true;
+        }
+    }
+
+    /** A database failure, with the statement's reason. */
+    public static final class JdbcFailure extends RuntimeException {
+        public JdbcFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
