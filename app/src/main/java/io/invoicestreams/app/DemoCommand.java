@@ -1,0 +1,153 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.domain.invoice.InvoiceEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * The seed of the issue, end to end: clears the seed items, writes the five rows, sets one amount to $0, deletes
+ * one transaction, waits until the stream consumer has stored their events, and prints them.
+ */
+@ApplicationScoped
+public class DemoCommand {
+
+    static final String DOC = "{\"Vendor Name\":\"Vendor1 Inc\",\"NumberofItems\":\"5\","
+            + "\"ItemsDesc\":[{\"laptops\":{\"Quantity\":2},\"desktops\":{\"Quantity\":1},\"printer\":{\"Quantity\":2}}]}";
+    static final List<String[]> SEED = List.of(
+            new String[]{"1212121", "Client1_trans1xxxx", "$100", "USA", "06062016"},
+            new String[]{"1212121", "Client1_trans2xxxx", "$500", "USA", "06062016"},
+            new String[]{"1212122", "Client2_trans1xxx", "$200", "UK", "06062016"},
+            new String[]{"1212121", "Client2_trans1xxxx", "$500", "China", "06062016"},
+            new String[]{"1212123", "Client3_trans1xxx", "$1000", "USA", ""});
+
+    private final StreamRuntime runtime;
+
+    DemoCommand(StreamRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    int run(PrintStream out) {
+        DynamoDbClient dynamoDb = runtime.dynamoDb();
+        String table = runtime.table().tableName();
+        long head = runtime.store().headIndex();
+        int expected = 0;
+        for (String[] row : SEED) {
+            var old = dynamoDb.deleteItem(b -> b.tableName(table).key(key(row[0], row[1])).returnValues(ReturnValue.ALL_OLD));
+            if (old.hasAttributes() && !old.attributes().isEmpty()) {
+                expected++;
+            }
+        }
+        for (String[] row : SEED) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>(key(row[0], row[1]));
+            item.put("Amount", AttributeValue.fromS(row[2]));
+            item.put("Trans_country", AttributeValue.fromS(row[3]));
+            item.put("Invoice_dt", AttributeValue.fromS(row[4]));
+            item.put("InvoiceDoc", AttributeValue.fromS(DOC));
+            dynamoDb.putItem(b -> b.tableName(table).item(item));
+        }
+        dynamoDb.updateItem(b -> b.tableName(table).key(key("1212123", "Client3_trans1xxx"))
+                .updateExpression("SET Amount = :a").expressionAttributeValues(Map.of(":a", AttributeValue.fromS("$0"))));
+        dynamoDb.deleteItem(b -> b.tableName(table).key(key("1212122", "Client2_trans1xxx")));
+        expected += SEED.size() + 2;
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<TrackedEventMessage<?>> stored = after(head);
+        while (stored.size() < expected && System.nanoTime() < deadline) {
+            sleep();
+            stored = after(head);
+        }
+        out.print(table(stored));
+        if (stored.size() < expected) {
+            System.err.println("invoice-streams: demo: only " + stored.size() + " of " + expected
+                    + " events were stored within 60 s; is the stream consumer running? see /q/health");
+            return 1;
+        }
+        out.printf("%d changes made, %d domain events stored. Parked records: %d.%n", expected, stored.size(),
+                runtime.store().parkedRecords().count());
+        return 0;
+    }
+
+    private List<TrackedEventMessage<?>> after(long head) {
+        Set<String> demoInvoices = Set.of("1212121", "1212122", "1212123");
+        List<TrackedEventMessage<?>> out = new ArrayList<>();
+        for (TrackedEventMessage<?> e : runtime.store().readAll()) {
+            if (e.trackingToken().position().orElse(-1) > head && e.getPayload() instanceof InvoiceEvent ie
+                    && demoInvoices.contains(ie.invoiceNumber().value())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    static String table(List<TrackedEventMessage<?>> events) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"#", "event", "invoice", "transaction", "amount", "country", "stream sequence"});
+        for (TrackedEventMessage<?> message : events) {
+            InvoiceEvent e = (InvoiceEvent) message.getPayload();
+            String amount = switch (e) {
+                case InvoiceEvent.TransactionRecorded r -> r.amount().toString();
+                case InvoiceEvent.TransactionAmountCorrected c -> c.previousAmount() + " -> " + c.correctedAmount();
+                case InvoiceEvent.TransactionRemoved r -> r.amount().toString();
+                case InvoiceEvent.TransactionExpired x -> x.amount().toString();
+                case InvoiceEvent.TransactionCountryChanged ignored -> "";
+                case InvoiceEvent.TransactionInvoiceDateChanged ignored -> "";
+                case InvoiceEvent.TransactionDocumentChanged ignored -> "";
+            };
+            String country = switch (e) {
+                case InvoiceEvent.TransactionRecorded r -> r.country().value();
+                case InvoiceEvent.TransactionAmountCorrected c -> c.country().value();
+                case InvoiceEvent.TransactionRemoved r -> r.country().value();
+                case InvoiceEvent.TransactionExpired x -> x.country().value();
+                case InvoiceEvent.TransactionCountryChanged c -> c.previousCountry() + " -> " + c.country();
+                case InvoiceEvent.TransactionInvoiceDateChanged ignored -> "";
+                case InvoiceEvent.TransactionDocumentChanged ignored -> "";
+            };
+            rows.add(new String[]{Long.toString(message.trackingToken().position().orElse(-1)),
+                    e.getClass().getSimpleName(), e.invoiceNumber().value(), e.transactionId().value(), amount, country,
+                    e.change().sequence().value()});
+        }
+        int[] widths = new int[rows.getFirst().length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < widths.length; i++) {
+                out.append(String.format("%-" + widths[i] + "s", rows.get(r)[i])).append(i + 1 < widths.length ? "  " : "");
+            }
+            out.append('\n');
+            if (r == 0) {
+                for (int i = 0; i < widths.length; i++) {
+                    out.append("-".repeat(widths[i])).append(i + 1 < widths.length ? "  " : "");
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<String, AttributeValue> key(String invoice, String transaction) {
+        return Map.of("InvoiceNumber", AttributeValue.fromS(invoice),
+                "TransactionIdentifier", AttributeValue.fromS(transaction));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.invoicestreams.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of the service. The README's configuration table lists the same keys. */
+@ConfigMapping(prefix = "invoice")
+public interface InvoiceStreamsConfig {
+
+    /** The DynamoDB table whose stream is followed. */
+    @WithDefault("InvoiceTransactions")
+    String table();
+
+    /** Create the table (with a NEW_AND_OLD_IMAGES stream) when it does not exist. */
+    @WithDefault("true")
+    boolean createTable();
+
+    /** ISO 4217 currency of amounts written without symbol or code, and of DynamoDB numbers. */
+    @WithDefault("USD")
+    String defaultCurrency();
+
+    /** Where the service keeps its local files: the H2 event store and DynamoDB Local's database. */
+    @WithDefault("data")
+    String dataDir();
+
+    DynamoDb dynamodb();
+
+    Store store();
+
+    Stream stream();
+
+    Node node();
+
+    interface DynamoDb {
+        /** Endpoint override, for example http://127.0.0.1:8000. Empty: AWS, or the embedded DynamoDB Local. */
+        Optional<URI> endpoint();
+
+        /** AWS region. Empty: the default provider chain decides. */
+        Optional<String> region();
+
+        Local local();
+
+        interface Local {
+            /** Start DynamoDB Local as a child JVM and use it. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** Port of the embedded DynamoDB Local, on 127.0.0.1. */
+            @WithDefault("8000")
+            int port();
+
+            /** Folder of DynamoDB Local's jars, laid out by the adapters/dynamodb-local module. */
+            @WithDefault("adapters/dynamodb-local/target/dynamodb-local/lib")
+            String lib();
+
+            /** Keep DynamoDB Local's data in memory instead of under the data folder. */
+            @WithDefault("false")
+            boolean inMemory();
+        }
+    }
+
+    interface Store {
+        /** JDBC URL of the event store: jdbc:postgresql://… in production. Empty: an H2 file under the data folder. */
+        Optional<String> url();
+
+        /** Database user. */
+        Optional<String> user();
+
+        /** Database password; give it through the environment (INVOICE_STORE_PASSWORD), never a file in git. */
+        Optional<String> password();
+
+        /** Largest number of pooled connections. */
+        @WithDefault("8")
+        int poolSize();
+    }
+
+    interface Stream {
+        /** Records per GetRecords call, 1 to 1000; one batch is one transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** First wait after a poll that found nothing. */
+        @WithDefault("50ms")
+        Duration minIdleBackoff();
+
+        /** Longest wait between polls of an idle shard; bounds the delay from a change to its events. */
+        @WithDefault("500ms")
+        Duration maxIdleBackoff();
+
+        /** Longest wait after a failing call or batch (capped exponential backoff with jitter). */
+        @WithDefault("20s")
+        Duration maxErrorBackoff();
+
+        /** How often the shard list and the table's stream ARN are checked. */
+        @WithDefault("5s")
+        Duration shardRefreshInterval();
+
+        /** Shards read at once by this instance. */
+        @WithDefault("8")
+        int maxShardWorkers();
+    }
+
+    interface Node {
+        /** This instance's name in shard and segment claims. Empty: host name and process id. */
+        Optional<String> id();
+
+        /** How long a silent instance keeps its claims before another takes them over. */
+        @WithDefault("10s")
+        Duration claimTimeout();
+    }
+}

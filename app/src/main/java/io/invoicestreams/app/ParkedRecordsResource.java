@@ -1,0 +1,39 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.adapters.jdbc.ParkedRecords;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** Stream records that could not become events, with their raw content and the reason. */
+@Path("/admin/parked")
+@Produces(MediaType.APPLICATION_JSON)
+public class ParkedRecordsResource {
+
+    private final StreamRuntime runtime;
+
+    ParkedRecordsResource(StreamRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** A page of parked records, oldest first. */
+    public record Page(long total, int offset, int limit, List<ParkedRecords.Parked> records) {
+    }
+
+    @GET
+    public Page list(@QueryParam("offset") @DefaultValue("0") int offset,
+                     @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
+        }
+        ParkedRecords parked = runtime.store().parkedRecords();
+        return new Page(parked.count(), offset, limit, parked.list(offset, limit));
+    }
+}

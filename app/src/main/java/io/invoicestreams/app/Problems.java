@@ -1,0 +1,33 @@
+package io.invoicestreams.app;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** RFC 9457 problem+json for every error a client can cause, with a message a person can act on. */
+public class Problems {
+
+    static final String MEDIA_TYPE = "application/problem+json";
+
+    static Response problem(int status, String title, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", URI.create("about:blank"));
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+    }
+
+    @ServerExceptionMapper
+    public Response badInput(IllegalArgumentException e) {
+        return problem(400, "Bad request", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return problem(404, "Not found", "no resource at this path");
+    }
+}

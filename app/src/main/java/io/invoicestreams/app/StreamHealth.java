@@ -1,0 +1,56 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only when the event store answers and the stream was polled successfully within the last 30 seconds. */
+@Readiness
+@ApplicationScoped
+public class StreamHealth implements HealthCheck {
+
+    static final Duration STALE = Duration.ofSeconds(30);
+
+    private final StreamRuntime runtime;
+
+    StreamHealth(StreamRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
+        boolean storeUp = storeReachable(response);
+        DynamoDbStreamConsumer.Status status = runtime.consumer() == null ? null : runtime.consumer().status();
+        boolean streamUp = status != null && status.running()
+                && Duration.between(status.lastSuccessfulPoll(), Instant.now()).compareTo(STALE) < 0;
+        if (status != null) {
+            response.withData("stream", status.streamArn().orElse("none"))
+                    .withData("ownedShards", status.ownedShards())
+                    .withData("lastSuccessfulPoll", status.lastSuccessfulPoll().toString());
+            status.lastError().ifPresent(e -> response.withData("lastError", e));
+        }
+        return response.withData("storeReachable", storeUp).status(storeUp && streamUp).build();
+    }
+
+    private boolean storeReachable(HealthCheckResponseBuilder response) {
+        if (runtime.store() == null) {
+            return false;
+        }
+        try (Connection c = runtime.store().transactions().getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("SELECT 1");
+            return true;
+        } catch (Exception e) {
+            response.withData("storeError", e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
+    }
+}

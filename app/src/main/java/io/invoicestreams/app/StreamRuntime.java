@@ -1,0 +1,160 @@
+package io.invoicestreams.app;
+
+import io.agroal.api.AgroalDataSource;
+import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer;
+import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable;
+import io.invoicestreams.adapters.dynamodb.StreamIngestion;
+import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Currency;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Starts the parts in order on Quarkus start-up (DynamoDB Local when embedded, the table, the event store, the
+ * stream consumer) and stops them in reverse on shutdown. Nothing below the app reads configuration: values go
+ * into constructors here.
+ */
+@Singleton
+public class StreamRuntime {
+
+    private static final Logger LOG = Logger.getLogger(StreamRuntime.class);
+
+    private final InvoiceStreamsConfig config;
+    private final MeterRegistry registry;
+
+    private DynamoDbLocalServer dynamoDbLocal;
+    private DynamoDbClient dynamoDb;
+    private DynamoDbStreamsClient streams;
+    private AgroalDataSource dataSource;
+    private InvoiceEventStore store;
+    private DynamoDbStreamConsumer consumer;
+    private InvoiceTransactionsTable table;
+
+    StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        Clock clock = Clock.systemUTC();
+        Currency currency = currency(config.defaultCurrency());
+        Path data = Path.of(config.dataDir());
+        DynamoDbClients clients = dynamoDbClients(data);
+        dynamoDb = clients.dynamoDb();
+        streams = clients.streams();
+        table = new InvoiceTransactionsTable(dynamoDb, config.table());
+        if (config.createTable()) {
+            table.createIfMissing(Duration.ofSeconds(60));
+        }
+        String url = config.store().url().filter(u -> !u.isBlank())
+                .orElseGet(() -> EventStoreDatabase.h2FileUrl(data));
+        dataSource = EventStoreDatabase.pool(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
+                config.store().password().orElse(""), config.store().poolSize());
+        store = InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
+                clock, c -> { });
+        var s = config.stream();
+        consumer = StreamIngestion.consumer(store, dynamoDb, streams, config.table(), currency, new Metrics(registry),
+                new DynamoDbStreamConsumer.Settings(s.batchSize(), s.minIdleBackoff(), s.maxIdleBackoff(),
+                        s.maxErrorBackoff(), s.shardRefreshInterval(), s.maxShardWorkers(),
+                        config.node().claimTimeout().dividedBy(4)),
+                clock);
+        consumer.start();
+        LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        close(consumer);
+        close(store);
+        close(dataSource);
+        close(streams);
+        close(dynamoDb);
+        close(dynamoDbLocal);
+    }
+
+    private DynamoDbClients dynamoDbClients(Path data) {
+        var d = config.dynamodb();
+        if (d.endpoint().isPresent()) {
+            return new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1")));
+        }
+        if (!d.local().enabled()) {
+            return new DynamoDbClients(Optional.empty(), d.region());
+        }
+        try {
+            dynamoDbLocal = DynamoDbLocalServer.start(Path.of(d.local().lib()), d.local().port(),
+                    d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
+                    Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
+        }
+        return DynamoDbClients.local(dynamoDbLocal.endpoint());
+    }
+
+    private String nodeId() {
+        return config.node().id().filter(id -> !id.isBlank()).orElseGet(() -> {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        });
+    }
+
+    private static Currency currency(String code) {
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invoice.default-currency '" + code + "' is not an ISO 4217 code");
+        }
+    }
+
+    /** A JDBC URL without its password parameter, for logs. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static void close(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warnf("Closing %s failed: %s", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    public InvoiceEventStore store() {
+        return store;
+    }
+
+    public DynamoDbStreamConsumer consumer() {
+        return consumer;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public InvoiceTransactionsTable table() {
+        return table;
+    }
+}
