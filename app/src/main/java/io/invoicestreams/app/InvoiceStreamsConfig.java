@@ -48,7 +48,7 @@ public interface InvoiceStreamsConfig {
             @WithDefault("true")
             boolean enabled();
 
-            /** Port of the embedded DynamoDB Local, on 127.0.0.1. */
+            /** Port of the embedded DynamoDB Local, on 127.0.0.1; 0 picks a free port. */
             @WithDefault("8000")
             int port();
 

@@ -25,8 +25,10 @@ public class ParkedRecordsResource {
     }
 
     @GET
-    public Page list(@QueryParam("offset") @DefaultValue("0") int offset,
-                     @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Page list(@QueryParam("offset") @DefaultValue("0") String offsetParam,
+                     @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        int offset = Problems.intParam("offset", offsetParam);
+        int limit = Problems.intParam("limit", limitParam);
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
         }

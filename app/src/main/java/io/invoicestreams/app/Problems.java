@@ -21,6 +21,16 @@ public class Problems {
         return Response.status(status).type(MEDIA_TYPE).entity(body).build();
     }
 
+    /** Parses a whole-number parameter, with a message that names it; JAX-RS would answer 404 instead. */
+    static int intParam(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '"
+                    + io.invoicestreams.domain.Texts.abbreviate(value) + "'");
+        }
+    }
+
     @ServerExceptionMapper
     public Response badInput(IllegalArgumentException e) {
         return problem(400, "Bad request", e.getMessage());

@@ -97,13 +97,20 @@ public class StreamRuntime {
             return new DynamoDbClients(Optional.empty(), d.region());
         }
         try {
-            dynamoDbLocal = DynamoDbLocalServer.start(Path.of(d.local().lib()), d.local().port(),
+            int port = d.local().port() == 0 ? freePort() : d.local().port();
+            dynamoDbLocal = DynamoDbLocalServer.start(Path.of(d.local().lib()), port,
                     d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
                     Duration.ofSeconds(60));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
         }
         return DynamoDbClients.local(dynamoDbLocal.endpoint());
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private String nodeId() {

@@ -1,0 +1,75 @@
+package io.invoicestreams.app;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The running service on its embedded parts: DynamoDB Local as a child JVM and H2. */
+@QuarkusTest
+class ServiceTest {
+
+    @Inject
+    StreamRuntime runtime;
+
+    private void put(String invoice, String transaction, String amount) {
+        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+                "InvoiceNumber", AttributeValue.fromS(invoice),
+                "TransactionIdentifier", AttributeValue.fromS(transaction),
+                "Amount", AttributeValue.fromS(amount),
+                "Trans_country", AttributeValue.fromS("USA"),
+                "InvoiceDoc", AttributeValue.fromS(DemoCommand.DOC))));
+    }
+
+    @Test
+    void a_table_change_becomes_an_event_within_a_second_and_the_service_is_ready() {
+        long head = runtime.store().headIndex();
+        put("9000001", "T1", "USD 12");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().headIndex() > head);
+        InvoiceEvent stored = (InvoiceEvent) runtime.store().readAll().getLast().getPayload();
+        assertThat(stored).isInstanceOfSatisfying(InvoiceEvent.TransactionRecorded.class, r -> {
+            assertThat(r.invoiceNumber().value()).isEqualTo("9000001");
+            assertThat(r.amount()).hasToString("12.00 USD");
+            assertThat(r.document().vendorName()).contains("Vendor1 Inc");
+        });
+
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("invoice_events_stored_total"))
+                .body(containsString("invoice_stream_lag_seconds"))
+                .body(containsString("invoice_stream_trimmed_data_total"));
+    }
+
+    @Test
+    void a_bad_record_is_parked_and_listed_and_the_stream_goes_on() {
+        put("9000002", "Bad", "twelve dollars");
+        put("9000002", "Good", "$12");
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().readAll().stream()
+                .anyMatch(e -> e.getPayload() instanceof InvoiceEvent ie && ie.transactionId().value().equals("Good")));
+        given().get("/admin/parked").then().statusCode(200)
+                .body("records.find { it.rawRecord.contains('twelve dollars') }.reason",
+                        equalTo("Amount 'twelve dollars' is not valid money: it is not a number with an optional"
+                                + " currency symbol or code"));
+    }
+
+    @Test
+    void bad_query_parameters_get_problem_json() {
+        given().get("/admin/parked?limit=5000").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Bad request"))
+                .body("detail", equalTo("limit must be between 1 and 1000, was 5000"));
+        given().get("/admin/parked?offset=abc").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("offset must be a whole number, was 'abc'"));
+        given().get("/no/such/path").then().statusCode(404).contentType("application/problem+json");
+    }
+}
