@@ -36,6 +36,7 @@ public class Main implements QuarkusApplication {
 
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
+        System.setProperty("disable-axoniq-console-message", "true");
         int early = check(args, System.out, System.err);
         if (early >= 0) {
             System.exit(early);

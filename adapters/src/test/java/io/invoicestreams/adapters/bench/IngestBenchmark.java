@@ -1,0 +1,200 @@
+package io.invoicestreams.adapters.bench;
+
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable;
+import io.invoicestreams.adapters.dynamodb.ShardCheckpoint;
+import io.invoicestreams.adapters.dynamodb.ShardLeases;
+import io.invoicestreams.adapters.dynamodb.StreamBatchIngestor;
+import io.invoicestreams.adapters.dynamodb.StreamMetrics;
+import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder;
+import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.json.JacksonDocumentParser;
+import io.invoicestreams.adapters.support.TestDatabases;
+import io.invoicestreams.domain.change.ChangeTranslator;
+import io.invoicestreams.domain.change.CurrentItemReader;
+import io.invoicestreams.domain.change.Translation;
+import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Identity;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+/**
+ * Ingest rate of stream batches into the event store, on H2 and PostgreSQL: translation, one command per invoice
+ * per 1000-record batch and one transaction per batch, against the naive shape (one command and one transaction per
+ * record) in the same run. Writes its figures into docs/benchmarks.md.
+ *
+ * <p>{@code ./mvnw -pl adapters -am test-compile -DskipTests && ./mvnw -pl adapters exec:java -Pbench}
+ */
+public final class IngestBenchmark {
+
+    static final int BATCHED_CHANGES = Integer.getInteger("bench.changes", 50_000);
+    static final int NAIVE_CHANGES = Integer.getInteger("bench.naive.changes", 5_000);
+    static final int INVOICES = Integer.getInteger("bench.invoices", 10_000);
+    static final int BATCH = 1000;
+
+    public static void main(String[] args) throws Exception {
+        Path report = Path.of(args.length > 0 ? args[0] : "../docs/benchmarks.md");
+        List<String> rows = new ArrayList<>();
+        for (TestDatabases database : TestDatabases.values()) {
+            List<Record> records = records(BATCHED_CHANGES, INVOICES, new Random(42));
+            warmUp(database);
+            Result batched = run(database, records, true);
+            Result naive = run(database, records.subList(0, NAIVE_CHANGES), false);
+            rows.add(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %,.0f | %.1f× | %,d MB |",
+                    database == TestDatabases.H2 ? "H2 (in-memory, PostgreSQL mode)" : "PostgreSQL 15 (127.0.0.1)",
+                    batched.changes, batched.rate(), naive.changes, naive.rate(), batched.rate() / naive.rate(),
+                    batched.heapMb));
+            System.out.println(rows.getLast());
+        }
+        write(report, rows);
+    }
+
+    record Result(int changes, int events, Duration elapsed, long heapMb) {
+        double rate() {
+            return changes / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private static void warmUp(TestDatabases database) {
+        run(database, records(3_000, 500, new Random(7)), true);
+        run(database, records(500, 100, new Random(8)), false);
+    }
+
+    private static Result run(TestDatabases database, List<Record> records, boolean batched) {
+        JdbcTransactions db = database.fresh();
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "bench", Duration.ofSeconds(30), Clock.systemUTC(),
+                c -> { })) {
+            ShardLeases leases = new ShardLeases(store.tokenStore(), db);
+            String lease = "ddb-stream:bench:shardId-1";
+            leases.claim(lease).orElseThrow();
+            StreamRecordDecoder decoder = new StreamRecordDecoder(new ChangeTranslator(Currency.getInstance("USD"),
+                    new JacksonDocumentParser(), CurrentItemReader.NONE));
+            StreamBatchIngestor ingestor = new StreamBatchIngestor(db, store.commandGateway(), store.parkedRecords(),
+                    leases, StreamMetrics.NONE);
+            System.gc();
+            long start = System.nanoTime();
+            int events = 0;
+            if (batched) {
+                for (int from = 0; from < records.size(); from += BATCH) {
+                    List<Record> page = records.subList(from, Math.min(records.size(), from + BATCH));
+                    List<Decoded> batch = page.stream().map(r -> decoder.decode("shardId-1", r)).toList();
+                    events += ingestor.ingest(lease, batch,
+                            new ShardCheckpoint(page.getLast().dynamodb().sequenceNumber(), false)).events();
+                }
+            } else {
+                for (Record record : records) {
+                    Decoded decoded = decoder.decode("shardId-1", record);
+                    Translation.Translated t = (Translation.Translated) decoded.translation();
+                    db.executeInTransaction(() -> {
+                        leases.checkpoint(lease, new ShardCheckpoint(record.dynamodb().sequenceNumber(), false));
+                        store.commandGateway().sendAndWait(ApplyTransactionChanges.of(t.invoiceNumber(), t.change()));
+                    });
+                }
+                events = store.readAll().size();
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+            if (store.readAll().size() != records.size()) {
+                throw new IllegalStateException("expected one event per change: " + records.size() + " changes, "
+                        + store.readAll().size() + " events");
+            }
+            return new Result(records.size(), events, elapsed, heap);
+        }
+    }
+
+    /** Stream records as DynamoDB Streams delivers them (NEW_AND_OLD_IMAGES): 60 % inserts, 25 % updates, 15 % deletes. */
+    static List<Record> records(int count, int invoices, Random random) {
+        List<Record> out = new ArrayList<>(count);
+        List<Map<String, AttributeValue>> live = new ArrayList<>();
+        Map<String, Integer> versions = new HashMap<>();
+        Instant t0 = Instant.parse("2026-11-23T00:00:00Z");
+        int next = 0;
+        for (int i = 0; i < count; i++) {
+            int roll = random.nextInt(100);
+            String sequence = String.format("%021d", 100_000_000L + i);
+            StreamRecord.Builder stream = StreamRecord.builder().sequenceNumber(sequence).sizeBytes(300L)
+                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).approximateCreationDateTime(t0.plusMillis(i));
+            OperationType op;
+            if (live.size() < 50 || roll < 60) {
+                Map<String, AttributeValue> item = item("INV" + random.nextInt(invoices), "T" + (next++),
+                        "$" + (1 + random.nextInt(5000)));
+                live.add(item);
+                stream.keys(keys(item)).newImage(item);
+                op = OperationType.INSERT;
+            } else if (roll < 85) {
+                int at = random.nextInt(live.size());
+                Map<String, AttributeValue> old = live.get(at);
+                int v = versions.merge(old.get("TransactionIdentifier").s(), 1, Integer::sum);
+                Map<String, AttributeValue> updated = new LinkedHashMap<>(old);
+                updated.put("Amount", AttributeValue.fromS("$" + (6000 + v)));
+                live.set(at, updated);
+                stream.keys(keys(old)).oldImage(old).newImage(updated);
+                op = OperationType.MODIFY;
+            } else {
+                Map<String, AttributeValue> old = live.remove(random.nextInt(live.size()));
+                stream.keys(keys(old)).oldImage(old);
+                op = OperationType.REMOVE;
+            }
+            out.add(Record.builder().eventID(String.format("%032x", i)).eventName(op).eventVersion("1.1")
+                    .eventSource("aws:dynamodb").awsRegion("us-east-1").dynamodb(stream.build())
+                    .userIdentity((Identity) null).build());
+        }
+        return out;
+    }
+
+    private static Map<String, AttributeValue> item(String invoice, String transaction, String amount) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put("InvoiceNumber", AttributeValue.fromS(invoice));
+        item.put("TransactionIdentifier", AttributeValue.fromS(transaction));
+        item.put("Amount", AttributeValue.fromS(amount));
+        item.put("Trans_country", AttributeValue.fromS("USA"));
+        item.put("Invoice_dt", AttributeValue.fromS("06062016"));
+        item.put("InvoiceDoc", AttributeValue.fromM(io.invoicestreams.adapters.support.InvoiceItems.document("Vendor1 Inc")));
+        return item;
+    }
+
+    private static Map<String, AttributeValue> keys(Map<String, AttributeValue> item) {
+        return Map.of("InvoiceNumber", item.get("InvoiceNumber"),
+                "TransactionIdentifier", item.get("TransactionIdentifier"));
+    }
+
+    private static void write(Path report, List<String> rows) throws IOException {
+        String section = "<!-- ingest:begin -->\n"
+                + "Measured " + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC))
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
+                + Runtime.version().feature() + ". " + String.format(Locale.ROOT, "%,d", BATCHED_CHANGES)
+                + " stream records over " + String.format(Locale.ROOT, "%,d", INVOICES)
+                + " invoices (60 % inserts, 25 % updates, 15 % deletes), one event per change.\n\n"
+                + "| event store | batched: changes | batched: changes/s | naive: changes | naive: changes/s | ratio | heap after run |\n"
+                + "|---|---|---|---|---|---|---|\n"
+                + String.join("\n", rows) + "\n<!-- ingest:end -->";
+        String text = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n<!-- ingest:begin -->\n<!-- ingest:end -->\n";
+        int from = text.indexOf("<!-- ingest:begin -->");
+        int to = text.indexOf("<!-- ingest:end -->");
+        text = from < 0 ? text + "\n" + section + "\n"
+                : text.substring(0, from) + section + text.substring(to + "<!-- ingest:end -->".length());
+        Files.writeString(report, text);
+        System.out.println("Wrote " + report.toAbsolutePath());
+    }
+}
