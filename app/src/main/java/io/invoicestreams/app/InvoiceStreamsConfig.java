@@ -75,6 +75,10 @@ public interface InvoiceStreamsConfig {
         /** Largest number of pooled connections. */
         @WithDefault("8")
         int poolSize();
+
+        /** Invoice aggregates kept in memory, so a busy invoice is not re-sourced from the store for each batch. */
+        @WithDefault("50000")
+        int aggregateCacheSize();
     }
 
     interface Stream {

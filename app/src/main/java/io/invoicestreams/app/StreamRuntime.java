@@ -68,7 +68,7 @@ public class StreamRuntime {
         dataSource = EventStoreDatabase.pool(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
                 config.store().password().orElse(""), config.store().poolSize());
         store = InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
-                clock, c -> { });
+                clock, config.store().aggregateCacheSize(), c -> { });
         var s = config.stream();
         consumer = StreamIngestion.consumer(store, dynamoDb, streams, config.table(), currency, new Metrics(registry),
                 new DynamoDbStreamConsumer.Settings(s.batchSize(), s.minIdleBackoff(), s.maxIdleBackoff(),

@@ -28,20 +28,36 @@ import org.slf4j.LoggerFactory;
 public final class StreamBatchIngestor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamBatchIngestor.class);
+    static final int INVOICES_PER_UNIT_OF_WORK = 64;
 
     private final JdbcTransactions transactions;
     private final CommandGateway commands;
     private final ParkedRecords parked;
     private final ShardLeases leases;
     private final StreamMetrics metrics;
+    private final Runnable forgetCachedState;
 
+    /**
+     * @param forgetCachedState drops cached aggregates; called after a failed batch, whose units of work may have
+     *                          committed into a JDBC transaction that then rolled back
+     */
     public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
-                               ShardLeases leases, StreamMetrics metrics) {
+                               ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.parked = Objects.requireNonNull(parked, "parked");
         this.leases = Objects.requireNonNull(leases, "leases");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.forgetCachedState = Objects.requireNonNull(forgetCachedState, "forgetCachedState");
+    }
+
+    private <T> T inTransaction(java.util.function.Supplier<T> work) {
+        try {
+            return transactions.fetchInTransaction(work);
+        } catch (RuntimeException e) {
+            forgetCachedState.run();
+            throw e;
+        }
     }
 
     /** What one batch came to. */
@@ -51,9 +67,9 @@ public final class StreamBatchIngestor {
     /** The whole batch in one transaction. Throws, with nothing committed, if any part fails. */
     public BatchResult ingest(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
         Plan plan = plan(batch);
-        BatchResult result = transactions.fetchInTransaction(() -> {
+        BatchResult result = inTransaction(() -> {
             leases.checkpoint(leaseName, checkpoint);
-            int events = applyInUnitOfWork(plan.groups(), plan.toPark());
+            int events = applyCommands(plan.groups(), plan.toPark());
             parked.park(plan.toPark());
             return new BatchResult(batch.size(), events, plan.toPark().size(), plan.superseded());
         });
@@ -73,8 +89,8 @@ public final class StreamBatchIngestor {
         for (Map.Entry<InvoiceNumber, List<Decoded>> group : plan.groups().entrySet()) {
             try {
                 List<ParkedRecords.Parked> rejected = new ArrayList<>();
-                events += transactions.fetchInTransaction(
-                        () -> applyInUnitOfWork(Map.of(group.getKey(), group.getValue()), rejected));
+                events += inTransaction(
+                        () -> applyCommands(Map.of(group.getKey(), group.getValue()), rejected));
                 toPark.addAll(rejected);
             } catch (RuntimeException e) {
                 if (isDatabaseFailure(e)) {
@@ -88,7 +104,7 @@ public final class StreamBatchIngestor {
             }
         }
         int total = events;
-        BatchResult result = transactions.fetchInTransaction(() -> {
+        BatchResult result = inTransaction(() -> {
             leases.checkpoint(leaseName, checkpoint);
             parked.park(toPark);
             return new BatchResult(batch.size(), total, toPark.size(), plan.superseded());
@@ -116,32 +132,47 @@ public final class StreamBatchIngestor {
         return new Plan(groups, toPark, superseded);
     }
 
-    private int applyInUnitOfWork(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark) {
-        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        try {
-            int events = 0;
-            for (Map.Entry<InvoiceNumber, List<Decoded>> group : groups.entrySet()) {
-                List<TransactionChange> changes = group.getValue().stream()
-                        .map(d -> ((Translation.Translated) d.translation()).change()).toList();
-                List<ChangeOutcome> outcomes = commands.sendAndWait(
-                        new ApplyTransactionChanges(group.getKey(), changes));
-                for (int i = 0; i < outcomes.size(); i++) {
-                    switch (outcomes.get(i)) {
-                        case ChangeOutcome.Applied applied -> events += applied.events().size();
-                        case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
-                        case ChangeOutcome.Rejected rejected -> toPark.add(park(group.getValue().get(i),
-                                rejected.reason()));
-                    }
+    /**
+     * One command per invoice, {@value #INVOICES_PER_UNIT_OF_WORK} invoices to a unit of work: the unit of work
+     * appends their events in one insert when it commits, inside the caller's JDBC transaction, so the batch still
+     * commits or rolls back whole. One unit of work for the whole batch would be slower: on each aggregate load
+     * Axon scans every staged event of the unit of work, which is quadratic in its size.
+     */
+    private int applyCommands(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark) {
+        int events = 0;
+        List<Map.Entry<InvoiceNumber, List<Decoded>>> all = new ArrayList<>(groups.entrySet());
+        for (int from = 0; from < all.size(); from += INVOICES_PER_UNIT_OF_WORK) {
+            List<Map.Entry<InvoiceNumber, List<Decoded>>> chunk =
+                    all.subList(from, Math.min(all.size(), from + INVOICES_PER_UNIT_OF_WORK));
+            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+            try {
+                for (Map.Entry<InvoiceNumber, List<Decoded>> group : chunk) {
+                    events += applyOne(group.getKey(), group.getValue(), toPark);
                 }
+                unitOfWork.commit();
+            } catch (RuntimeException e) {
+                if (unitOfWork.isActive()) {
+                    unitOfWork.rollback(e);
+                }
+                throw e;
             }
-            unitOfWork.commit();
-            return events;
-        } catch (RuntimeException e) {
-            if (unitOfWork.isActive()) {
-                unitOfWork.rollback(e);
-            }
-            throw e;
         }
+        return events;
+    }
+
+    private int applyOne(InvoiceNumber invoice, List<Decoded> records, List<ParkedRecords.Parked> toPark) {
+        List<TransactionChange> changes = records.stream()
+                .map(d -> ((Translation.Translated) d.translation()).change()).toList();
+        List<ChangeOutcome> outcomes = commands.sendAndWait(new ApplyTransactionChanges(invoice, changes));
+        int events = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            switch (outcomes.get(i)) {
+                case ChangeOutcome.Applied applied -> events += applied.events().size();
+                case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
+                case ChangeOutcome.Rejected rejected -> toPark.add(park(records.get(i), rejected.reason()));
+            }
+        }
+        return events;
     }
 
     private static ParkedRecords.Parked park(Decoded decoded, String reason) {

@@ -23,7 +23,7 @@ public final class StreamIngestion {
                 new ChangeTranslator(defaultCurrency, new JacksonDocumentParser(), table));
         ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
         StreamBatchIngestor ingestor = new StreamBatchIngestor(store.transactions(), store.commandGateway(),
-                store.parkedRecords(), leases, metrics);
+                store.parkedRecords(), leases, metrics, store::forgetCachedAggregates);
         return new DynamoDbStreamConsumer(table, streams, decoder, ingestor, leases, metrics, settings, clock);
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
@@ -37,15 +38,20 @@ public final class InvoiceEventStore implements AutoCloseable {
     private final JdbcEventStorageEngine storageEngine;
     private final JdbcTokenStore tokenStore;
     private final ParkedRecords parkedRecords;
+    private final BoundedAggregateCache aggregateCache;
+
+    /** Invoice aggregates kept in memory by default. */
+    public static final int DEFAULT_AGGREGATE_CACHE_SIZE = 50_000;
 
     private InvoiceEventStore(Configuration configuration, JdbcTransactions transactions,
                               JdbcEventStorageEngine storageEngine, JdbcTokenStore tokenStore,
-                              ParkedRecords parkedRecords) {
+                              ParkedRecords parkedRecords, BoundedAggregateCache aggregateCache) {
         this.configuration = configuration;
         this.transactions = transactions;
         this.storageEngine = storageEngine;
         this.tokenStore = tokenStore;
         this.parkedRecords = parkedRecords;
+        this.aggregateCache = aggregateCache;
     }
 
     /**
@@ -57,6 +63,12 @@ public final class InvoiceEventStore implements AutoCloseable {
      */
     public static InvoiceEventStore start(JdbcTransactions transactions, String nodeId, Duration claimTimeout,
                                           Clock clock, Consumer<Configurer> more) {
+        return start(transactions, nodeId, claimTimeout, clock, DEFAULT_AGGREGATE_CACHE_SIZE, more);
+    }
+
+    /** As above, keeping at most {@code aggregateCacheSize} Invoice aggregates in memory. */
+    public static InvoiceEventStore start(JdbcTransactions transactions, String nodeId, Duration claimTimeout,
+                                          Clock clock, int aggregateCacheSize, Consumer<Configurer> more) {
         Objects.requireNonNull(transactions, "transactions");
         Serializer serializer = serializer();
         JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
@@ -75,6 +87,7 @@ public final class InvoiceEventStore implements AutoCloseable {
         tokenStore.createSchema(PostgresTokenTableFactory.INSTANCE);
         ParkedRecords parked = new ParkedRecords(transactions, clock);
         parked.createSchema();
+        BoundedAggregateCache cache = new BoundedAggregateCache(aggregateCacheSize);
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
                 .configureSerializer(c -> serializer)
@@ -84,12 +97,13 @@ public final class InvoiceEventStore implements AutoCloseable {
                 .configureEmbeddedEventStore(c -> engine)
                 .configureCommandBus(c -> SimpleCommandBus.builder().transactionManager(transactions).build())
                 .registerComponent(TokenStore.class, c -> tokenStore)
-                .configureAggregate(Invoice.class);
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Invoice.class)
+                        .configureCache(c -> cache));
         more.accept(configurer);
         Configuration configuration = configurer.buildConfiguration();
         configuration.eventStore().registerDispatchInterceptor(new DeterministicEventIds());
         configuration.start();
-        return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked);
+        return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked, cache);
     }
 
     /** Axon's JacksonSerializer over the domain's JSON form. It mutates its ObjectMapper, so it gets a copy. */
@@ -112,6 +126,11 @@ public final class InvoiceEventStore implements AutoCloseable {
 
     public JdbcTransactions transactions() {
         return transactions;
+    }
+
+    /** Drops every cached aggregate; the next command re-sources its aggregate from the store. */
+    public void forgetCachedAggregates() {
+        aggregateCache.removeAll();
     }
 
     public ParkedRecords parkedRecords() {
