@@ -36,6 +36,7 @@ public class StreamHealth implements HealthCheck {
                     .withData("ownedShards", status.ownedShards())
                     .withData("lastSuccessfulPoll", status.lastSuccessfulPoll().toString());
             status.lastError().ifPresent(e -> response.withData("lastError", e));
+            status.dataLoss().ifPresent(e -> response.withData("dataLoss", e));
         }
         return response.withData("storeReachable", storeUp).status(storeUp && streamUp).build();
     }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * DynamoDB and DynamoDB Streams clients. With an endpoint override (DynamoDB Local) they use fixed local
- * credentials; without one, the region and credentials come from the AWS default provider chain.
+ * credentials; without one, the SDK's default provider chains give the region and credentials.
  *
  * @param endpoint an endpoint override, such as http://127.0.0.1:8000; empty for AWS
  * @param region   the region; empty to take it from the default provider chain
@@ -31,25 +32,18 @@ public record DynamoDbClients(Optional<URI> endpoint, Optional<String> region) {
     }
 
     public DynamoDbClient dynamoDb() {
-        var builder = DynamoDbClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(timeouts());
-        endpoint.ifPresent(e -> builder.endpointOverride(e).credentialsProvider(LOCAL));
-        if (endpoint.isEmpty()) {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
-        region.map(Region::of).ifPresent(builder::region);
-        return builder.build();
+        return configure(DynamoDbClient.builder());
     }
 
     public DynamoDbStreamsClient streams() {
-        var builder = DynamoDbStreamsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+        return configure(DynamoDbStreamsClient.builder());
+    }
+
+    /** The same HTTP client, timeouts, endpoint, credentials and region for both clients. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder) {
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(timeouts());
         endpoint.ifPresent(e -> builder.endpointOverride(e).credentialsProvider(LOCAL));
-        if (endpoint.isEmpty()) {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
         region.map(Region::of).ifPresent(builder::region);
         return builder.build();
     }

@@ -66,9 +66,14 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
         }
     }
 
-    /** What the consumer is doing, for health checks. */
+    /**
+     * What the consumer is doing, for health checks.
+     *
+     * @param lastError the last failure, cleared by the next successful round
+     * @param dataLoss  the last report of records trimmed before they were read; kept until restart
+     */
     public record Status(boolean running, Optional<String> streamArn, int ownedShards, Instant lastSuccessfulPoll,
-                         Optional<String> lastError) {
+                         Optional<String> lastError, Optional<String> dataLoss) {
     }
 
     private final InvoiceTransactionsTable table;
@@ -88,6 +93,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
     private final AtomicReference<String> currentStream = new AtomicReference<>();
     private final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicReference<String> dataLoss = new AtomicReference<>();
     private volatile boolean stopping;
 
     public DynamoDbStreamConsumer(InvoiceTransactionsTable table, DynamoDbStreamsClient streams,
@@ -112,7 +118,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
 
     public Status status() {
         return new Status(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
-                lastPoll.get(), Optional.ofNullable(lastError.get()));
+                lastPoll.get(), Optional.ofNullable(lastError.get()), Optional.ofNullable(dataLoss.get()));
     }
 
     private void coordinate() {
@@ -338,6 +344,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                 + checkpoint.sequenceNumber() + " were trimmed from the stream (24-hour retention) before they were"
                 + " read; reading on from the trim horizon. Bootstrap the table to recover the current state.";
         error(message);
+        dataLoss.set(clock.instant() + " " + message);
         LOG.error(message);
     }
 
