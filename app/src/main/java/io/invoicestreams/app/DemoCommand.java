@@ -80,8 +80,8 @@ public class DemoCommand {
     private List<TrackedEventMessage<?>> after(long head) {
         Set<String> demoInvoices = Set.of("1212121", "1212122", "1212123");
         List<TrackedEventMessage<?>> out = new ArrayList<>();
-        for (TrackedEventMessage<?> e : runtime.store().readAll()) {
-            if (e.trackingToken().position().orElse(-1) > head && e.getPayload() instanceof InvoiceEvent ie
+        for (TrackedEventMessage<?> e : runtime.store().readAfter(head)) {
+            if (e.getPayload() instanceof InvoiceEvent ie
                     && demoInvoices.contains(ie.invoiceNumber().value())) {
                 out.add(e);
             }

@@ -35,7 +35,8 @@ class ServiceTest {
         long head = runtime.store().headIndex();
         put("9000001", "T1", "USD 12");
         await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().headIndex() > head);
-        InvoiceEvent stored = (InvoiceEvent) runtime.store().readAll().getLast().getPayload();
+        assertThat(runtime.store().readAfter(head)).hasSize(1);
+        InvoiceEvent stored = (InvoiceEvent) runtime.store().readAfter(head).getFirst().getPayload();
         assertThat(stored).isInstanceOfSatisfying(InvoiceEvent.TransactionRecorded.class, r -> {
             assertThat(r.invoiceNumber().value()).isEqualTo("9000001");
             assertThat(r.amount()).hasToString("12.00 USD");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                     + ": build it with ./mvnw install (module adapters/dynamodb-local), or point"
                     + " invoice.dynamodb.local.lib at its lib folder");
         }
+        Path pidFile = logFile.toAbsolutePath().resolveSibling("dynamodb-local.pid");
+        stopOrphan(pidFile, port);
         if (isListening(port)) {
             throw new IllegalStateException("port " + port + " is already in use: stop what listens there, or"
                     + " set invoice.dynamodb.local.port to a free port");
@@ -60,6 +63,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        Files.writeString(pidFile, Long.toString(process.pid()));
         DynamoDbLocalServer server = new DynamoDbLocalServer(process, port);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isListening(port)) {
@@ -82,6 +86,36 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         LOG.info("DynamoDB Local listens on 127.0.0.1:{} ({})", port,
                 dataDirectory == null ? "in memory" : dataDirectory);
         return server;
+    }
+
+    /**
+     * A service killed with SIGKILL leaves its DynamoDB Local child running on the port. If the recorded process is
+     * still alive and is a DynamoDB Local server on this port, it is ours: stop it. Anything else is left alone.
+     */
+    private static void stopOrphan(Path pidFile, int port) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String recorded = Files.readString(pidFile).strip();
+        Files.deleteIfExists(pidFile);
+        Optional<ProcessHandle> orphan;
+        try {
+            orphan = ProcessHandle.of(Long.parseLong(recorded));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        orphan.filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(MAIN) && c.contains("-port " + port))
+                        .orElse(false))
+                .ifPresent(p -> {
+                    LOG.warn("Stopping DynamoDB Local (pid {}) left running by an earlier run on port {}", p.pid(), port);
+                    p.destroy();
+                    try {
+                        p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        p.destroyForcibly();
+                    }
+                });
     }
 
     public URI endpoint() {

@@ -17,7 +17,9 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.PostgresTokenTableFactory;
@@ -140,6 +142,14 @@ public final class InvoiceEventStore implements AutoCloseable {
     /** Every stored event, in the order they were stored. */
     public List<TrackedEventMessage<?>> readAll() {
         try (Stream<? extends TrackedEventMessage<?>> events = storageEngine.readEvents(null, false)) {
+            return events.<TrackedEventMessage<?>>map(e -> e).toList();
+        }
+    }
+
+    /** The events stored after global index {@code index}, in the order they were stored. */
+    public List<TrackedEventMessage<?>> readAfter(long index) {
+        TrackingToken after = index < 0 ? null : GapAwareTrackingToken.newInstance(index, java.util.Set.of());
+        try (Stream<? extends TrackedEventMessage<?>> events = storageEngine.readEvents(after, false)) {
             return events.<TrackedEventMessage<?>>map(e -> e).toList();
         }
     }

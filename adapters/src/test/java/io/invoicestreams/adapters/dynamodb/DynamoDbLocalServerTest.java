@@ -1,0 +1,57 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.invoicestreams.adapters.support.LocalDynamoDb;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DynamoDbLocalServerTest {
+
+    private static final Path LIB = Path.of(System.getProperty("dynamodb.local.lib",
+            "dynamodb-local/target/dynamodb-local/lib"));
+
+    @TempDir
+    Path data;
+
+    @Test
+    void a_server_left_running_by_a_killed_service_is_stopped_and_replaced() throws Exception {
+        int port = LocalDynamoDb.freePort();
+        DynamoDbLocalServer orphan = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
+                Duration.ofSeconds(60));
+        long orphanPid = orphan.pid();
+        // The service "dies" without closing it; the next start finds the port taken by its own old child.
+        try (DynamoDbLocalServer next = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
+                Duration.ofSeconds(60))) {
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(next.pid()).isNotEqualTo(orphanPid);
+            assertThat(DynamoDbLocalServer.isListening(port)).isTrue();
+        } finally {
+            orphan.close();
+        }
+    }
+
+    @Test
+    void a_port_held_by_something_else_is_left_alone_with_a_clear_error() throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> DynamoDbLocalServer.start(LIB, other.getLocalPort(), null,
+                    data.resolve("ddb.log"), Duration.ofSeconds(10)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("port " + other.getLocalPort() + " is already in use: stop what listens there, or"
+                            + " set invoice.dynamodb.local.port to a free port");
+            assertThat(other.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void a_missing_distribution_says_how_to_build_it() {
+        assertThatThrownBy(() -> DynamoDbLocalServer.start(data.resolve("nowhere"), 1, null, data.resolve("x.log"),
+                Duration.ofSeconds(1)))
+                .hasMessageContaining("build it with ./mvnw install (module adapters/dynamodb-local)");
+    }
+}
