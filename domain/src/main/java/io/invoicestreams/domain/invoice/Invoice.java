@@ -2,8 +2,10 @@ package io.invoicestreams.domain.invoice;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Applied;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Rejected;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Skipped;
@@ -16,6 +18,8 @@ import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionRecorded;
 import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionRemoved;
 import io.invoicestreams.domain.invoice.TransactionChange.Deleted;
 import io.invoicestreams.domain.invoice.TransactionChange.Written;
+import io.invoicestreams.domain.invoice.VerificationEvent.CountryVerifierAssigned;
+import io.invoicestreams.domain.invoice.VerificationEvent.CountryVerifierRemoved;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +43,8 @@ public class Invoice {
 
     private final Map<TransactionId, Item> items = new HashMap<>();
 
+    private final Map<CountryCode, Verifier> verifiers = new HashMap<>();
+
     /** Axon creates an empty aggregate, then sources its events or handles the first command. */
     protected Invoice() {
     }
@@ -59,6 +65,41 @@ public class Invoice {
             outcomes.add(decide(command.invoiceNumber(), change));
         }
         return outcomes;
+    }
+
+    /**
+     * Assigns a verifier to a country of the invoice; the transactions of that country recorded so far count as
+     * verified from now on (ADR 0006). Assigning the verifier already assigned changes nothing.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public VerifierOutcome handle(AssignCountryVerifier command) {
+        List<TransactionId> open = openTransactionsIn(command.country());
+        if (command.verifier().equals(verifiers.get(command.country()))) {
+            return new VerifierOutcome(false, open.size());
+        }
+        apply(new CountryVerifierAssigned(command.invoiceNumber(), command.country(), command.verifier(), open,
+                command.at()));
+        return new VerifierOutcome(true, open.size());
+    }
+
+    /** Removes the country's verifier; removing where there is none changes nothing. */
+    @CommandHandler
+    public VerifierOutcome handle(RemoveCountryVerifier command) {
+        Verifier previous = verifiers.get(command.country());
+        if (previous == null) {
+            return new VerifierOutcome(false, 0);
+        }
+        apply(new CountryVerifierRemoved(command.invoiceNumber(), command.country(), previous, command.at()));
+        return new VerifierOutcome(true, 0);
+    }
+
+    private List<TransactionId> openTransactionsIn(CountryCode country) {
+        return items.entrySet().stream()
+                .filter(e -> e.getValue().details() != null && e.getValue().details().country().equals(country))
+                .map(Map.Entry::getKey)
+                .sorted(java.util.Comparator.comparing(TransactionId::value))
+                .toList();
     }
 
     private ChangeOutcome decide(InvoiceNumber invoice, TransactionChange change) {
@@ -171,6 +212,17 @@ public class Invoice {
     @EventSourcingHandler
     void on(TransactionExpired event) {
         items.put(event.transactionId(), new Item(null, event.change()));
+    }
+
+    @EventSourcingHandler
+    void on(CountryVerifierAssigned event) {
+        invoiceNumber = event.invoiceNumber();
+        verifiers.put(event.country(), event.verifier());
+    }
+
+    @EventSourcingHandler
+    void on(CountryVerifierRemoved event) {
+        verifiers.remove(event.country());
     }
 
     private void update(InvoiceEvent event, java.util.function.UnaryOperator<TransactionDetails> change) {

@@ -74,6 +74,13 @@ public final class InvoiceFixture {
                 change(sequence));
     }
 
+    public static final io.invoicestreams.domain.Verifier ADMIN = new io.invoicestreams.domain.Verifier("admin@com");
+
+    public static VerificationEvent.CountryVerifierAssigned verifierAssigned(CountryCode country,
+                                                                             TransactionId... open) {
+        return new VerificationEvent.CountryVerifierAssigned(INVOICE, country, ADMIN, List.of(open), EPOCH);
+    }
+
     public static ApplyTransactionChanges apply(TransactionChange... changes) {
         return ApplyTransactionChanges.of(INVOICE, changes);
     }
