@@ -1,0 +1,200 @@
+package io.invoicestreams.projections.countryverification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.projections.support.EventHistory;
+import io.invoicestreams.projections.support.ProjectionDriver;
+import io.invoicestreams.projections.totals.TotalsProjectionContract;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the country verification projection promises, whatever store it writes to. The in-memory store runs it
+ * here; the DynamoDB store runs the same tests against DynamoDB Local in the adapters.
+ */
+public abstract class CountryVerificationProjectionContract {
+
+    protected abstract CountryVerificationStore emptyStore();
+
+    private CountryVerificationStore store;
+    private final List<CountryCode> unverified = new ArrayList<>();
+
+    @BeforeEach
+    void freshStore() {
+        store = emptyStore();
+        unverified.clear();
+    }
+
+    private ProjectionDriver projection() {
+        return new ProjectionDriver(new CountryVerificationProjection(store, unverified::add));
+    }
+
+    private static EventHistory seed() {
+        return new EventHistory()
+                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
+                .recorded("1212121", "Client1_trans2xxxx", "$500", "USA")
+                .recorded("1212122", "Client2_trans1xxx", "$200", "UK")
+                .recorded("1212121", "Client2_trans1xxxx", "$500", "China")
+                .recorded("1212123", "Client3_trans1xxx", "$1000", "USA");
+    }
+
+    private List<String> rows(String invoice) {
+        return store.find(new InvoiceNumber(invoice)).stream()
+                .map(v -> v.country() + " " + (v.verifier() == null ? "-" : v.verifier()) + " "
+                        + v.totalTransactions())
+                .toList();
+    }
+
+    @Test
+    void verifiers_assigned_after_the_seed_count_its_earlier_transactions_and_china_stays_uncounted() {
+        EventHistory history = seed()
+                .verifier("1212121", "USA", "admin@com")
+                .verifier("1212122", "UK", "admin@co.uk");
+
+        projection().deliver(history.messages(), 100);
+
+        assertThat(rows("1212121")).containsExactly("USA admin@com 2");
+        assertThat(rows("1212122")).containsExactly("UK admin@co.uk 1");
+        assertThat(unverified).extracting(CountryCode::value).containsExactly("USA", "USA", "UK", "China", "USA");
+    }
+
+    @Test
+    void transactions_recorded_after_the_verifier_count_and_others_are_unverified() {
+        EventHistory history = new EventHistory()
+                .verifier("1212121", "USA", "admin@com")
+                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
+                .recorded("1212121", "Client2_trans1xxxx", "$500", "China");
+
+        projection().deliver(history.messages(), 1);
+
+        assertThat(rows("1212121")).containsExactly("USA admin@com 1");
+        assertThat(unverified).extracting(CountryCode::value).containsExactly("China");
+    }
+
+    @Test
+    void a_removal_takes_back_only_what_was_counted() {
+        EventHistory history = new EventHistory()
+                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
+                .verifier("1212121", "UK", "admin@co.uk")
+                .recorded("1212121", "Client1_trans2xxxx", "$500", "UK")
+                .removed("1212121", "Client1_trans1xxxx")
+                .expired("1212121", "Client1_trans2xxxx");
+
+        projection().deliver(history.messages(), 2);
+
+        assertThat(rows("1212121")).containsExactly("UK admin@co.uk 0");
+    }
+
+    @Test
+    void a_transaction_moved_between_countries_moves_its_count() {
+        EventHistory history = seed()
+                .verifier("1212121", "USA", "admin@com")
+                .verifier("1212121", "China", "cn@com")
+                .moved("1212121", "Client1_trans1xxxx", "China");
+
+        projection().deliver(history.messages(), 3);
+
+        assertThat(rows("1212121")).containsExactly("China cn@com 2", "USA admin@com 1");
+    }
+
+    @Test
+    void removing_the_verifier_removes_the_count_and_stops_counting() {
+        EventHistory history = seed()
+                .verifier("1212121", "USA", "admin@com")
+                .noVerifier("1212121", "USA")
+                .recorded("1212121", "Client9", "$1", "USA");
+
+        projection().deliver(history.messages(), 100);
+
+        assertThat(rows("1212121")).containsExactly("USA - 0");
+    }
+
+    @Test
+    void the_same_events_delivered_twice_give_the_same_counts() {
+        List<DomainEventMessage<?>> events = randomHistory(600, 5).messages();
+        projection().deliver(events, 40);
+        Map<String, List<String>> once = allRows(events);
+
+        projection().deliver(events, 40);
+        projection().deliver(events.subList(events.size() / 2, events.size()), 7);
+
+        assertThat(allRows(events)).isEqualTo(once).isEqualTo(expected(randomHistory(600, 5)));
+    }
+
+    @Test
+    void a_reset_clears_the_counts() {
+        projection().deliver(seed().verifier("1212121", "USA", "admin@com").messages(), 10).reset();
+
+        assertThat(rows("1212121")).isEmpty();
+    }
+
+    @Test
+    void the_view_names_the_verifier() {
+        projection().deliver(seed().verifier("1212121", "USA", "admin@com").messages(), 10);
+
+        assertThat(store.find(new InvoiceNumber("1212121")).getFirst().verifier()).isEqualTo(new Verifier("admin@com"));
+    }
+
+    /** The random history of the totals contract, with verifiers coming and going. */
+    public static EventHistory randomHistory(int events, long seed) {
+        EventHistory history = TotalsProjectionContract.randomHistory(events, seed);
+        Random random = new Random(seed);
+        for (int i = 0; i < events / 10; i++) {
+            String invoice = "INV" + random.nextInt(20);
+            String country = new String[]{"USA", "UK", "China"}[random.nextInt(3)];
+            if (random.nextInt(4) == 0) {
+                history.noVerifier(invoice, country);
+            } else {
+                history.verifier(invoice, country, "v" + random.nextInt(3) + "@com");
+            }
+        }
+        return history;
+    }
+
+    /** What the rows must be, from the history: the last verifier of each pair counts its open transactions. */
+    static Map<String, List<String>> expected(EventHistory history) {
+        Map<String, String> verifiers = new TreeMap<>();
+        for (DomainEventMessage<?> m : history.messages()) {
+            switch (m.getPayload()) {
+                case io.invoicestreams.domain.invoice.VerificationEvent.CountryVerifierAssigned a ->
+                        verifiers.put(a.invoiceNumber() + " " + a.country(), a.verifier().value());
+                case io.invoicestreams.domain.invoice.VerificationEvent.CountryVerifierRemoved r ->
+                        verifiers.put(r.invoiceNumber() + " " + r.country(), null);
+                default -> { }
+            }
+        }
+        Map<String, List<String>> rows = new TreeMap<>();
+        verifiers.forEach((pair, verifier) -> {
+            String invoice = pair.substring(0, pair.indexOf(' '));
+            String country = pair.substring(pair.indexOf(' ') + 1);
+            long count = verifier == null ? 0 : history.openCountries().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(invoice + "/") && e.getValue().value().equals(country))
+                    .count();
+            rows.computeIfAbsent(invoice, k -> new ArrayList<>())
+                    .add(country + " " + (verifier == null ? "-" : verifier) + " " + count);
+        });
+        rows.values().forEach(list -> list.sort(null));
+        return rows;
+    }
+
+    private Map<String, List<String>> allRows(List<DomainEventMessage<?>> events) {
+        Map<String, List<String>> rows = new TreeMap<>();
+        events.stream().map(DomainEventMessage::getAggregateIdentifier).distinct().forEach(invoice -> {
+            List<String> r = new ArrayList<>(rows(invoice));
+            if (!r.isEmpty()) {
+                r.sort(null);
+                rows.put(invoice, r);
+            }
+        });
+        return rows;
+    }
+}

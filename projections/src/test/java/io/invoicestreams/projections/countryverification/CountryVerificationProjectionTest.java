@@ -1,0 +1,9 @@
+package io.invoicestreams.projections.countryverification;
+
+class CountryVerificationProjectionTest extends CountryVerificationProjectionContract {
+
+    @Override
+    protected CountryVerificationStore emptyStore() {
+        return new InMemoryCountryVerificationStore();
+    }
+}

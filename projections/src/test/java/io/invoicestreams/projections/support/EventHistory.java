@@ -1,0 +1,143 @@
+package io.invoicestreams.projections.support;
+
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.domain.InvoiceDocument;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.Money;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.domain.invoice.ChangeIdentity;
+import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.domain.invoice.SequenceNumber;
+import io.invoicestreams.domain.invoice.VerificationEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+
+/**
+ * Builds the event history of Invoice aggregates as the event store holds it: domain event messages with a
+ * sequence number per invoice, in the order they were stored. Amounts are written as in the table ("$100").
+ */
+public final class EventHistory {
+
+    public static final Instant START = Instant.parse("2016-06-06T10:00:00Z");
+
+    private final List<DomainEventMessage<?>> messages = new ArrayList<>();
+    private final Map<String, Long> sequences = new HashMap<>();
+    private final Map<String, CountryCode> countries = new HashMap<>();
+    private final Map<String, Money> amounts = new HashMap<>();
+    private final Map<String, String> verifiers = new HashMap<>();
+    private long records;
+
+    public static Money money(String amount) {
+        return Money.parse(amount, java.util.Currency.getInstance("USD"));
+    }
+
+    public EventHistory recorded(String invoice, String transaction, String amount, String country) {
+        Money money = money(amount);
+        amounts.put(invoice + "/" + transaction, money);
+        countries.put(invoice + "/" + transaction, new CountryCode(country));
+        return add(new InvoiceEvent.TransactionRecorded(new InvoiceNumber(invoice), new TransactionId(transaction),
+                money, new CountryCode(country), "06062016", InvoiceDocument.empty(), change()));
+    }
+
+    public EventHistory corrected(String invoice, String transaction, String amount) {
+        String key = invoice + "/" + transaction;
+        Money before = Objects.requireNonNull(amounts.get(key), key);
+        Money after = money(amount);
+        amounts.put(key, after);
+        return add(new InvoiceEvent.TransactionAmountCorrected(new InvoiceNumber(invoice),
+                new TransactionId(transaction), before, after, countries.get(key), change()));
+    }
+
+    public EventHistory moved(String invoice, String transaction, String country) {
+        String key = invoice + "/" + transaction;
+        CountryCode before = Objects.requireNonNull(countries.get(key), key);
+        countries.put(key, new CountryCode(country));
+        return add(new InvoiceEvent.TransactionCountryChanged(new InvoiceNumber(invoice),
+                new TransactionId(transaction), before, new CountryCode(country), change()));
+    }
+
+    public EventHistory dated(String invoice, String transaction, String date) {
+        return add(new InvoiceEvent.TransactionInvoiceDateChanged(new InvoiceNumber(invoice),
+                new TransactionId(transaction), "06062016", date, change()));
+    }
+
+    public EventHistory removed(String invoice, String transaction) {
+        String key = invoice + "/" + transaction;
+        return add(new InvoiceEvent.TransactionRemoved(new InvoiceNumber(invoice), new TransactionId(transaction),
+                Objects.requireNonNull(amounts.remove(key), key), countries.remove(key), change()));
+    }
+
+    public EventHistory expired(String invoice, String transaction) {
+        String key = invoice + "/" + transaction;
+        return add(new InvoiceEvent.TransactionExpired(new InvoiceNumber(invoice), new TransactionId(transaction),
+                Objects.requireNonNull(amounts.remove(key), key), countries.remove(key), change()));
+    }
+
+    /**
+     * Assigns a verifier; the open transactions are those of that country now on the invoice. As the aggregate
+     * does, it stores nothing when the verifier is already assigned.
+     */
+    public EventHistory verifier(String invoice, String country, String verifier) {
+        if (verifier.equals(verifiers.put(invoice + "/" + country, verifier))) {
+            return this;
+        }
+        List<TransactionId> open = countries.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(invoice + "/") && e.getValue().value().equals(country))
+                .map(e -> new TransactionId(e.getKey().substring(invoice.length() + 1)))
+                .sorted(java.util.Comparator.comparing(TransactionId::value)).toList();
+        return add(new VerificationEvent.CountryVerifierAssigned(new InvoiceNumber(invoice), new CountryCode(country),
+                new Verifier(verifier), open, START.plusSeconds(records)), invoice);
+    }
+
+    /** Removes the verifier; as the aggregate does, it stores nothing when there is none. */
+    public EventHistory noVerifier(String invoice, String country) {
+        String previous = verifiers.remove(invoice + "/" + country);
+        if (previous == null) {
+            return this;
+        }
+        return add(new VerificationEvent.CountryVerifierRemoved(new InvoiceNumber(invoice), new CountryCode(country),
+                new Verifier(previous), START.plusSeconds(records)), invoice);
+    }
+
+    /** The events stored so far, oldest first. */
+    public List<DomainEventMessage<?>> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** The current transactions and their amounts, keyed "invoice/transaction". */
+    public Map<String, Money> openAmounts() {
+        return Map.copyOf(amounts);
+    }
+
+    /** The current transactions and their countries, keyed "invoice/transaction". */
+    public Map<String, CountryCode> openCountries() {
+        return Map.copyOf(countries);
+    }
+
+    public boolean isOpen(String invoice, String transaction) {
+        return amounts.containsKey(invoice + "/" + transaction);
+    }
+
+    private ChangeIdentity change() {
+        records++;
+        return new ChangeIdentity("evt-" + records, "shardId-0001",
+                new SequenceNumber(String.format("%021d", records)), START.plusSeconds(records));
+    }
+
+    private EventHistory add(InvoiceEvent event) {
+        return add(event, event.invoiceNumber().value());
+    }
+
+    private EventHistory add(Object event, String invoice) {
+        long sequence = sequences.merge(invoice, 1L, Long::sum) - 1;
+        messages.add(new GenericDomainEventMessage<>("Invoice", invoice, sequence, event));
+        return this;
+    }
+}

@@ -1,0 +1,171 @@
+package io.invoicestreams.projections.totals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.Money;
+import io.invoicestreams.projections.support.EventHistory;
+import io.invoicestreams.projections.support.ProjectionDriver;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the totals projection promises, whatever store it writes to: given events, the view. The in-memory store
+ * runs it in this module; the DynamoDB store runs the same tests against DynamoDB Local in the adapters.
+ */
+public abstract class TotalsProjectionContract {
+
+    /** A store with no totals in it. */
+    protected abstract TotalsStore emptyStore();
+
+    private TotalsStore store;
+
+    @BeforeEach
+    void freshStore() {
+        store = emptyStore();
+    }
+
+    private ProjectionDriver coalescing() {
+        return new ProjectionDriver(new TotalsProjection(store, true));
+    }
+
+    static EventHistory seed() {
+        return new EventHistory()
+                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
+                .recorded("1212121", "Client1_trans2xxxx", "$500", "USA")
+                .recorded("1212122", "Client2_trans1xxx", "$200", "UK")
+                .recorded("1212121", "Client2_trans1xxxx", "$500", "China")
+                .recorded("1212123", "Client3_trans1xxx", "$1000", "USA");
+    }
+
+    private Money total(String invoice) {
+        return store.find(new InvoiceNumber(invoice)).orElseThrow().totals().getFirst();
+    }
+
+    @Test
+    void the_seed_adds_up_per_invoice() {
+        coalescing().deliver(seed().messages(), 100);
+
+        assertThat(total("1212121")).isEqualTo(Money.of("1100", "USD"));
+        assertThat(total("1212122")).isEqualTo(Money.of("200", "USD"));
+        assertThat(store.find(new InvoiceNumber("1212121")).orElseThrow().updated())
+                .isEqualTo(EventHistory.START.plusSeconds(4));
+        assertThat(store.find(new InvoiceNumber("9999999"))).isEmpty();
+    }
+
+    @Test
+    void a_correction_adds_the_difference_and_a_removal_or_expiry_subtracts() {
+        EventHistory history = seed()
+                .corrected("1212121", "Client1_trans1xxxx", "$150")
+                .removed("1212121", "Client1_trans2xxxx")
+                .expired("1212121", "Client2_trans1xxxx")
+                .moved("1212122", "Client2_trans1xxx", "France")
+                .dated("1212122", "Client2_trans1xxx", "07062016");
+
+        coalescing().deliver(history.messages(), 3);
+
+        assertThat(total("1212121")).isEqualTo(Money.of("150", "USD"));
+        assertThat(total("1212122")).isEqualTo(Money.of("200", "USD"));
+    }
+
+    @Test
+    void totals_are_kept_per_currency() {
+        EventHistory history = seed()
+                .recorded("1212121", "Client4_trans1", "EUR 40.50", "France")
+                .corrected("1212121", "Client1_trans1xxxx", "EUR 90");
+
+        coalescing().deliver(history.messages(), 100);
+
+        assertThat(store.find(new InvoiceNumber("1212121")).orElseThrow().totals())
+                .containsExactly(Money.of("1000", "USD"), Money.of("130.50", "EUR"));
+    }
+
+    @Test
+    void the_same_events_delivered_twice_give_the_same_totals() {
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> events = randomHistory(500, 7).messages();
+        coalescing().deliver(events, 50);
+        Map<String, Money> once = totals(events);
+
+        coalescing().deliver(events, 50);
+        new ProjectionDriver(new TotalsProjection(store, false)).deliver(events, 1);
+
+        assertThat(totals(events)).isEqualTo(once);
+    }
+
+    @Test
+    void a_redelivery_that_overlaps_an_applied_batch_applies_only_the_new_steps() {
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> events = seed()
+                .corrected("1212121", "Client1_trans1xxxx", "$150")
+                .removed("1212121", "Client1_trans2xxxx").messages();
+        coalescing().batch(events.subList(0, 6));
+
+        coalescing().batch(events.subList(2, 7));
+
+        assertThat(total("1212121")).isEqualTo(Money.of("650", "USD"));
+    }
+
+    @Test
+    void coalesced_and_per_event_updates_give_the_same_totals() {
+        EventHistory history = randomHistory(2_000, 11);
+        coalescing().deliver(history.messages(), 200);
+        Map<String, Money> coalesced = totals(history.messages());
+
+        store.clear();
+        new ProjectionDriver(new TotalsProjection(store, false)).deliver(history.messages(), 200);
+
+        assertThat(totals(history.messages())).isEqualTo(coalesced).isEqualTo(expected(history));
+    }
+
+    @Test
+    void a_reset_clears_the_totals() {
+        coalescing().deliver(seed().messages(), 100).reset();
+
+        assertThat(store.find(new InvoiceNumber("1212121"))).isEmpty();
+    }
+
+    /** Random inserts, corrections, moves and deletes over a few invoices, in USD only. */
+    public static EventHistory randomHistory(int events, long seed) {
+        Random random = new Random(seed);
+        EventHistory history = new EventHistory();
+        for (int i = 0; i < events; i++) {
+            String invoice = "INV" + random.nextInt(20);
+            String transaction = "T" + random.nextInt(15);
+            String[] countries = {"USA", "UK", "China"};
+            if (!history.isOpen(invoice, transaction)) {
+                history.recorded(invoice, transaction, "$" + random.nextInt(1000) + "." + random.nextInt(100),
+                        countries[random.nextInt(3)]);
+            } else {
+                switch (random.nextInt(4)) {
+                    case 0 -> history.corrected(invoice, transaction, "$" + random.nextInt(1000));
+                    case 1 -> history.moved(invoice, transaction, countries[random.nextInt(3)]);
+                    case 2 -> history.removed(invoice, transaction);
+                    default -> history.expired(invoice, transaction);
+                }
+            }
+        }
+        return history;
+    }
+
+    /** The sum of the open transactions per invoice, from the history itself. */
+    static Map<String, Money> expected(EventHistory history) {
+        Map<String, Money> sums = new TreeMap<>();
+        history.messages().forEach(m -> sums.put(m.getAggregateIdentifier(), Money.of("0", "USD")));
+        history.openAmounts().forEach((key, amount) ->
+                sums.merge(key.substring(0, key.indexOf('/')), amount, Money::plus));
+        return sums;
+    }
+
+    private Map<String, Money> totals(List<? extends org.axonframework.eventhandling.DomainEventMessage<?>> events) {
+        Map<String, Money> totals = new TreeMap<>();
+        for (var message : events) {
+            String invoice = message.getAggregateIdentifier();
+            store.find(new InvoiceNumber(invoice)).ifPresent(v -> totals.put(invoice, v.totals().getFirst()));
+        }
+        return totals;
+    }
+}
