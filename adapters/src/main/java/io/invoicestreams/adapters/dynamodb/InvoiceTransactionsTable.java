@@ -10,18 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The users' {@code InvoiceTransactions} table: created if missing (partition key {@code InvoiceNumber}, sort key
@@ -44,30 +37,10 @@ public final class InvoiceTransactionsTable implements CurrentItemReader {
 
     /** Creates the table with its stream if it does not exist, and waits until it is active. */
     public void createIfMissing(Duration timeout) {
-        try {
-            dynamoDb.createTable(b -> b.tableName(tableName)
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(ChangeTranslator.INVOICE_NUMBER)
-                                    .attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(ChangeTranslator.TRANSACTION_IDENTIFIER)
-                                    .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(
-                            KeySchemaElement.builder().attributeName(ChangeTranslator.INVOICE_NUMBER)
-                                    .keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(ChangeTranslator.TRANSACTION_IDENTIFIER)
-                                    .keyType(KeyType.RANGE).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
-        } catch (ResourceInUseException exists) {
-            // created before, by us or by its owners
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (describe().tableStatus() != TableStatus.ACTIVE) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("table " + tableName + " is not ACTIVE after " + timeout);
-            }
-            sleep(200);
-        }
+        DynamoDbTables.createIfMissing(dynamoDb, DynamoDbTables.request(tableName, ChangeTranslator.INVOICE_NUMBER,
+                        ChangeTranslator.TRANSACTION_IDENTIFIER)
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES))
+                .build(), timeout);
     }
 
     public TableDescription describe() {
@@ -91,15 +64,6 @@ public final class InvoiceTransactionsTable implements CurrentItemReader {
                     ? Optional.of(AttributeValues.image(response.item())) : Optional.empty();
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the table", e);
         }
     }
 }

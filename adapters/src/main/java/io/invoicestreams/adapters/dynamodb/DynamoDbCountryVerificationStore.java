@@ -1,0 +1,153 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.projections.countryverification.CountryVerificationStore;
+import io.invoicestreams.projections.countryverification.CountryVerificationView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * The {@code InvoiceAction} table: partition key {@code InvoiceNumber}, sort key {@code Trans_country},
+ * {@code Verify_action} (the verifier), {@code Total_trans} (the count) and {@code Counted}, the string set of the
+ * transactions counted. Counting is {@code SET Total_trans = Total_trans + 1} under
+ * {@code attribute_exists(Verify_action)}, as the table's owners wrote it, with {@code NOT contains(Counted, :t)}
+ * added so that a redelivered event does not count twice. A failed condition on a row without a verifier is the
+ * expected "unverified" outcome.
+ *
+ * <p>Limit: an item holds at most 400 KB, so one (invoice, country) row can remember some thousands of
+ * transaction ids of typical length (ADR 0006).
+ */
+public final class DynamoDbCountryVerificationStore implements CountryVerificationStore {
+
+    public static final String INVOICE_NUMBER = "InvoiceNumber";
+    public static final String TRANS_COUNTRY = "Trans_country";
+    public static final String VERIFY_ACTION = "Verify_action";
+    public static final String TOTAL_TRANS = "Total_trans";
+    public static final String COUNTED = "Counted";
+
+    private static final Map<String, String> NAMES = Map.of("#v", VERIFY_ACTION, "#n", TOTAL_TRANS, "#c", COUNTED);
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    public String tableName() {
+        return table;
+    }
+
+    public void createTableIfMissing(Duration timeout) {
+        DynamoDbTables.createIfMissing(dynamoDb, table, INVOICE_NUMBER, TRANS_COUNTRY, timeout);
+    }
+
+    @Override
+    public CountOutcome count(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+                    .updateExpression("SET #n = if_not_exists(#n, :zero) + :one ADD #c :ts")
+                    .conditionExpression("attribute_exists(#v) AND NOT contains(#c, :t)")
+                    .expressionAttributeNames(NAMES)
+                    .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"),
+                            ":one", AttributeValue.fromN("1"),
+                            ":ts", AttributeValue.fromSs(List.of(transaction.value())),
+                            ":t", AttributeValue.fromS(transaction.value())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return CountOutcome.COUNTED;
+        } catch (ConditionalCheckFailedException failed) {
+            Map<String, AttributeValue> row = failed.hasItem() ? failed.item() : read(invoice, country);
+            return row != null && row.containsKey(VERIFY_ACTION) ? CountOutcome.ALREADY_COUNTED
+                    : CountOutcome.UNVERIFIED;
+        }
+    }
+
+    @Override
+    public boolean uncount(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+                    .updateExpression("SET #n = #n - :one DELETE #c :ts")
+                    .conditionExpression("contains(#c, :t)")
+                    .expressionAttributeNames(Map.of("#n", TOTAL_TRANS, "#c", COUNTED))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                            ":ts", AttributeValue.fromSs(List.of(transaction.value())),
+                            ":t", AttributeValue.fromS(transaction.value()))));
+            return true;
+        } catch (ConditionalCheckFailedException notCounted) {
+            return false;
+        }
+    }
+
+    @Override
+    public void assign(InvoiceNumber invoice, CountryCode country, Verifier verifier, Set<TransactionId> counted) {
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(
+                ":v", AttributeValue.fromS(verifier.value()),
+                ":n", AttributeValue.fromN(Integer.toString(counted.size()))));
+        String expression;
+        if (counted.isEmpty()) {
+            expression = "SET #v = :v, #n = :n REMOVE #c";
+        } else {
+            values.put(":c", AttributeValue.fromSs(counted.stream().map(TransactionId::value).toList()));
+            expression = "SET #v = :v, #n = :n, #c = :c";
+        }
+        dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country)).updateExpression(expression)
+                .expressionAttributeNames(NAMES).expressionAttributeValues(values));
+    }
+
+    @Override
+    public void unassign(InvoiceNumber invoice, CountryCode country) {
+        dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+                .updateExpression("REMOVE #v, #n, #c").expressionAttributeNames(NAMES));
+    }
+
+    @Override
+    public List<CountryVerificationView> find(InvoiceNumber invoice) {
+        List<CountryVerificationView> rows = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(b -> b.tableName(table)
+                    .keyConditionExpression("#i = :i")
+                    .expressionAttributeNames(Map.of("#i", INVOICE_NUMBER))
+                    .expressionAttributeValues(Map.of(":i", AttributeValue.fromS(invoice.value())))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue verifier = item.get(VERIFY_ACTION);
+                AttributeValue total = item.get(TOTAL_TRANS);
+                rows.add(new CountryVerificationView(invoice, new CountryCode(item.get(TRANS_COUNTRY).s()),
+                        verifier == null ? null : new Verifier(verifier.s()),
+                        total == null ? 0 : Long.parseLong(total.n())));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return rows;
+    }
+
+    @Override
+    public void clear() {
+        DynamoDbTables.deleteAllItems(dynamoDb, table, List.of(INVOICE_NUMBER, TRANS_COUNTRY));
+    }
+
+    private Map<String, AttributeValue> read(InvoiceNumber invoice, CountryCode country) {
+        var response = dynamoDb.getItem(b -> b.tableName(table).key(key(invoice, country)).consistentRead(true));
+        return response.hasItem() ? response.item() : null;
+    }
+
+    private static Map<String, AttributeValue> key(InvoiceNumber invoice, CountryCode country) {
+        return Map.of(INVOICE_NUMBER, AttributeValue.fromS(invoice.value()),
+                TRANS_COUNTRY, AttributeValue.fromS(country.value()));
+    }
+}
