@@ -65,4 +65,21 @@ public final class AttributeValues {
             }
         };
     }
+
+    /** A plain Java value for JSON output: String, BigDecimal, Boolean, null, List or Map; binary as base64. */
+    public static Object plain(AttributeValue value) {
+        return switch (value(value)) {
+            case DocumentValue.Text t -> t.value();
+            case DocumentValue.Number n -> n.value();
+            case DocumentValue.Flag f -> f.value();
+            case DocumentValue.Nothing ignored -> null;
+            case DocumentValue.Items items -> items.values().stream().map(AttributeValues::attribute)
+                    .map(AttributeValues::plain).toList();
+            case DocumentValue.Fields fields -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                fields.values().forEach((k, v) -> m.put(k, plain(attribute(v))));
+                yield m;
+            }
+        };
+    }
 }

@@ -1,0 +1,106 @@
+package io.invoicestreams.adapters.dynamodb;
+
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.change.ChangeTranslator;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Reads the base table for the reporting API: an invoice's transactions by Query on the partition key, with or
+ * without {@code begins_with} on {@code TransactionIdentifier}, a page at a time. The page token is opaque to
+ * callers: the last key read, bound to its invoice and base64url-encoded.
+ */
+public final class InvoiceTransactionsQueries {
+
+    /** The largest page a caller may ask for. */
+    public static final int MAX_LIMIT = 1000;
+
+    /** One item of the table, attributes as stored; {@code Amount} is text such as "$100". */
+    public record Page(List<Map<String, Object>> items, Optional<String> next) {
+    }
+
+    /** A page token that is not one of ours, or that belongs to another invoice or prefix. */
+    public static final class BadPageToken extends IllegalArgumentException {
+        public BadPageToken(String message) {
+            super(message);
+        }
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public InvoiceTransactionsQueries(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    /**
+     * @param prefix empty for every transaction of the invoice
+     * @param limit  1 to {@link #MAX_LIMIT} items
+     * @param next   the token of the previous page, or empty for the first
+     */
+    public Page transactions(InvoiceNumber invoice, Optional<String> prefix, int limit, Optional<String> next) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#i", ChangeTranslator.INVOICE_NUMBER));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":i", AttributeValue.fromS(invoice.value())));
+        String condition = "#i = :i";
+        if (prefix.isPresent() && !prefix.get().isEmpty()) {
+            names.put("#t", ChangeTranslator.TRANSACTION_IDENTIFIER);
+            values.put(":p", AttributeValue.fromS(prefix.get()));
+            condition += " AND begins_with(#t, :p)";
+        }
+        Map<String, AttributeValue> start = next.map(token -> decode(token, invoice, prefix.orElse(""))).orElse(null);
+        String keyCondition = condition;
+        QueryResponse response = dynamoDb.query(b -> b.tableName(table).keyConditionExpression(keyCondition)
+                .expressionAttributeNames(names).expressionAttributeValues(values).limit(limit)
+                .exclusiveStartKey(start));
+        List<Map<String, Object>> items = response.items().stream().map(InvoiceTransactionsQueries::plain).toList();
+        Optional<String> token = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(encode(invoice, prefix.orElse(""),
+                response.lastEvaluatedKey().get(ChangeTranslator.TRANSACTION_IDENTIFIER).s()))
+                : Optional.empty();
+        return new Page(items, token);
+    }
+
+    private static Map<String, Object> plain(Map<String, AttributeValue> item) {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        item.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> plain.put(e.getKey(), AttributeValues.plain(e.getValue())));
+        return plain;
+    }
+
+    static String encode(InvoiceNumber invoice, String prefix, String lastTransaction) {
+        String raw = "v1\n" + invoice.value() + "\n" + prefix + "\n" + lastTransaction;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, AttributeValue> decode(String token, InvoiceNumber invoice, String prefix) {
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadPageToken("next is not a page token of this API");
+        }
+        String[] parts = raw.split("\n", 4);
+        if (parts.length != 4 || !parts[0].equals("v1")) {
+            throw new BadPageToken("next is not a page token of this API");
+        }
+        if (!parts[1].equals(invoice.value()) || !parts[2].equals(prefix)) {
+            throw new BadPageToken("next belongs to another query (invoice " + parts[1] + ", prefix '" + parts[2]
+                    + "'); pass the same invoice and prefix as the page it came from");
+        }
+        return Map.of(ChangeTranslator.INVOICE_NUMBER, AttributeValue.fromS(invoice.value()),
+                ChangeTranslator.TRANSACTION_IDENTIFIER, AttributeValue.fromS(parts[3]));
+    }
+}

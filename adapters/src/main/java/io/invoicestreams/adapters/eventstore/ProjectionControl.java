@@ -1,0 +1,208 @@
+package io.invoicestreams.adapters.eventstore;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+
+/**
+ * What an operator does with read models: see where each stands, and rebuild one from the whole event store.
+ */
+public final class ProjectionControl {
+
+    /**
+     * Where one read model stands.
+     *
+     * @param position lowest position reached over its segments, or -1 before the first event
+     * @param lag      events in the store beyond that position
+     */
+    public record Status(String name, boolean running, boolean error, boolean replaying, long position, long head,
+                         long lag, List<SegmentStatus> segments) {
+    }
+
+    /** One segment as this node sees it; segments claimed by other nodes are listed by the token store only. */
+    public record SegmentStatus(int segment, String owner, long position, boolean replaying, String error) {
+    }
+
+    /** A rebuild could not start; the message says why and what to do. */
+    public static final class RebuildRefused extends RuntimeException {
+        public RebuildRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** How far a rebuild has come. */
+    public record Progress(String name, long position, long target, boolean done) {
+    }
+
+    private static final Serializer SERIALIZER = InvoiceEventStore.serializer();
+    /** The token table as {@link InvoiceEventStore} creates it: Axon's default schema. */
+    private static final TokenSchema TOKENS = TokenSchema.builder().build();
+
+    private final InvoiceEventStore store;
+
+    public ProjectionControl(InvoiceEventStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The names of the read models this node runs. */
+    public Set<String> names() {
+        return new java.util.TreeSet<>(processors().keySet());
+    }
+
+    public List<Status> status() {
+        long head = store.headIndex();
+        List<Status> all = new ArrayList<>();
+        processors().forEach((name, processor) -> all.add(status(name, processor, head)));
+        return all;
+    }
+
+    public Status status(String name) {
+        return status(name, processor(name), store.headIndex());
+    }
+
+    private Status status(String name, StreamingEventProcessor processor, long head) {
+        Map<Integer, EventTrackerStatus> local = processor.processingStatus();
+        List<SegmentStatus> segments = new ArrayList<>();
+        for (Map.Entry<Integer, StoredToken> stored : tokens(name).entrySet()) {
+            EventTrackerStatus tracker = local.get(stored.getKey());
+            TrackingToken token = tracker != null ? tracker.getTrackingToken() : stored.getValue().token();
+            long position = token == null ? -1 : position(token.position());
+            segments.add(new SegmentStatus(stored.getKey(), stored.getValue().owner(), position,
+                    ReplayToken.isReplay(token),
+                    tracker != null && tracker.isErrorState() ? String.valueOf(tracker.getError()) : null));
+        }
+        segments.sort(Comparator.comparingInt(SegmentStatus::segment));
+        long position = segments.stream().mapToLong(SegmentStatus::position).min().orElse(-1);
+        boolean replaying = segments.stream().anyMatch(SegmentStatus::replaying);
+        boolean error = processor.isError() || segments.stream().anyMatch(s -> s.error() != null);
+        return new Status(name, processor.isRunning(), error, replaying, position, head, Math.max(0, head - position),
+                segments);
+    }
+
+    private static long position(OptionalLong position) {
+        return position.isPresent() ? position.getAsLong() : -1;
+    }
+
+    /**
+     * Stops the read model's processor on this node, clears the read model (its reset handler), resets its tokens
+     * to the start of the store and starts it again; it then replays the whole store.
+     *
+     * @throws RebuildRefused when another node holds segments of it
+     */
+    public void startRebuild(String name) {
+        StreamingEventProcessor processor = processor(name);
+        processor.shutDown();
+        try {
+            processor.resetTokens();
+        } catch (UnableToClaimTokenException e) {
+            processor.start();
+            throw new RebuildRefused("cannot rebuild '" + name + "': segments are claimed by another node ("
+                    + otherOwners(name) + "); stop the projection there, or wait for its claim to time out, and try"
+                    + " again");
+        }
+        processor.start();
+    }
+
+    /**
+     * Waits until the read model has reached the store's head as it was when the wait began, reporting progress
+     * about every {@code every}; true when it got there within {@code timeout}.
+     */
+    public boolean awaitCaughtUp(String name, Duration timeout, Duration every, Consumer<Progress> progress) {
+        long target = store.headIndex();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Status status = status(name);
+            boolean done = !status.replaying() && !status.segments().isEmpty()
+                    && status.position() >= target && status.segments().stream().allMatch(s -> s.owner() != null);
+            progress.accept(new Progress(name, Math.min(status.position(), target), target, done));
+            if (done) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(every.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private Map<String, StreamingEventProcessor> processors() {
+        Map<String, StreamingEventProcessor> streaming = new TreeMap<>();
+        for (Map.Entry<String, EventProcessor> e : store.configuration().eventProcessingConfiguration()
+                .eventProcessors().entrySet()) {
+            if (e.getValue() instanceof StreamingEventProcessor s) {
+                streaming.put(e.getKey(), s);
+            }
+        }
+        return streaming;
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        StreamingEventProcessor processor = processors().get(name);
+        if (processor == null) {
+            throw new IllegalArgumentException("no read model named '" + name + "'; known: " + names());
+        }
+        return processor;
+    }
+
+    private String otherOwners(String name) {
+        Collection<StoredToken> tokens = tokens(name).values();
+        return tokens.stream().map(StoredToken::owner).filter(Objects::nonNull).distinct().sorted().reduce((a, b) -> a + ", " + b)
+                .orElse("unknown");
+    }
+
+    /** A segment's row in the token table. */
+    private record StoredToken(String owner, TrackingToken token) {
+    }
+
+    /**
+     * Segment to its stored token and owner (null when unclaimed), read from the token table without claiming
+     * anything; fetching a token through the token store would claim it.
+     */
+    private Map<Integer, StoredToken> tokens(String name) {
+        return store.transactions().fetchInTransaction(() -> {
+            Map<Integer, StoredToken> tokens = new TreeMap<>();
+            try (PreparedStatement statement = store.transactions().getConnection().prepareStatement(
+                    "SELECT " + TOKENS.segmentColumn() + ", " + TOKENS.ownerColumn() + ", " + TOKENS.tokenColumn()
+                            + ", " + TOKENS.tokenTypeColumn() + " FROM " + TOKENS.tokenTable() + " WHERE "
+                            + TOKENS.processorNameColumn() + " = ?")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        byte[] bytes = rows.getBytes(3);
+                        String type = rows.getString(4);
+                        TrackingToken token = bytes == null || type == null ? null
+                                : SERIALIZER.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, null));
+                        tokens.put(rows.getInt(1), new StoredToken(rows.getString(2), token));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read the token table: " + e.getMessage(), e);
+            }
+            return tokens;
+        });
+    }
+}

@@ -1,0 +1,58 @@
+package io.invoicestreams.adapters.eventstore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+
+/**
+ * Registers each read model as its own processing group on its own pooled streaming processor, with its own
+ * tokens in the token store. A failing handler fails its batch, which is retried (the listener error handler
+ * propagates instead of Axon's default of logging and skipping the event).
+ */
+public final class ProjectionProcessors {
+
+    /**
+     * @param batchSize          events per unit of work; the totals projection writes once per invoice per batch
+     * @param segments           segments of a new processor; at most this many threads process it at once
+     * @param tokenClaimInterval how often a processor looks for unclaimed segments
+     */
+    public record Settings(int batchSize, int segments, Duration tokenClaimInterval) {
+        public Settings {
+            if (batchSize < 1 || segments < 1) {
+                throw new IllegalArgumentException("batch size and segments must be at least 1");
+            }
+            Objects.requireNonNull(tokenClaimInterval, "tokenClaimInterval");
+        }
+    }
+
+    /** A read model: its processing group name and its handler object. */
+    public record Projection(String name, Object handler) {
+        public Projection {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(handler, "handler");
+        }
+    }
+
+    private ProjectionProcessors() {
+    }
+
+    public static Consumer<Configurer> register(List<Projection> projections, Settings settings) {
+        return configurer -> configurer.eventProcessing(processing -> {
+            for (Projection projection : projections) {
+                processing.registerPooledStreamingEventProcessor(projection.name(), Configuration::eventStore,
+                                (configuration, builder) -> builder
+                                        .batchSize(settings.batchSize())
+                                        .initialSegmentCount(settings.segments())
+                                        .tokenClaimInterval(settings.tokenClaimInterval().toMillis()))
+                        .registerEventHandler(configuration -> projection.handler())
+                        .assignHandlerInstancesMatching(projection.name(), handler -> handler == projection.handler())
+                        .registerListenerInvocationErrorHandler(projection.name(),
+                                configuration -> PropagatingErrorHandler.instance());
+            }
+        });
+    }
+}
