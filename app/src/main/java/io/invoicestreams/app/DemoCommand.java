@@ -1,5 +1,6 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -74,6 +76,20 @@ public class DemoCommand {
         }
         out.printf("%d changes made, %d domain events stored. Parked records: %d.%n", expected, stored.size(),
                 runtime.store().parkedRecords().count());
+        for (String name : runtime.projections().names()) {
+            if (!runtime.projections().awaitCaughtUp(name, Duration.ofSeconds(60), Duration.ofMillis(100), p -> { })) {
+                System.err.println("invoice-streams: demo: the read model " + name + " did not catch up within 60 s;"
+                        + " see GET /projections");
+                return 1;
+            }
+        }
+        out.println();
+        out.println("Totals (InvoiceTotal):");
+        for (String invoice : List.of("1212121", "1212122", "1212123")) {
+            runtime.totals().find(new InvoiceNumber(invoice)).ifPresent(total -> out.printf("  %s  %s%n", invoice,
+                    total.totals().stream().map(Object::toString).collect(Collectors.joining(", "))));
+        }
+        out.println("Assign verifiers with PUT /invoices/{n}/countries/{c}/verifier; see the README.");
         return 0;
     }
 

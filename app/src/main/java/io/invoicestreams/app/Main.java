@@ -14,7 +14,7 @@ import java.util.Set;
 @QuarkusMain
 public class Main implements QuarkusApplication {
 
-    static final Set<String> COMMANDS = Set.of("serve", "demo");
+    static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME);
 
     static final String USAGE = """
             Usage: invoice-streams [COMMAND]
@@ -25,6 +25,9 @@ public class Main implements QuarkusApplication {
               serve    Run the service (the default): follow the stream, serve HTTP on :8080.
               demo     Write the seed rows, update one amount, delete one transaction,
                        print the domain events stored for them, and exit.
+              rebuild NAME|--all
+                       Rebuild a read model (totals, country-verification) from the whole
+                       event store, and exit when it has caught up; see rebuild --help.
               --help   Show this help.
 
             Configuration: application.properties keys, -Dkey=value or environment variables
@@ -34,12 +37,19 @@ public class Main implements QuarkusApplication {
     @Inject
     DemoCommand demo;
 
+    @Inject
+    RebuildCommand rebuild;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
         int early = check(args, System.out, System.err);
         if (early >= 0) {
             System.exit(early);
+        }
+        if (args[0].equals(RebuildCommand.NAME) && System.getProperty("quarkus.http.port") == null
+                && System.getenv("QUARKUS_HTTP_PORT") == null) {
+            System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
         }
         Quarkus.run(Main.class, args);
     }
@@ -53,12 +63,32 @@ public class Main implements QuarkusApplication {
             out.print(USAGE);
             return 0;
         }
+        if (args[0].equals(RebuildCommand.NAME)) {
+            return checkRebuild(args, out, err);
+        }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
             return 2;
         }
         if (!COMMANDS.contains(args[0])) {
-            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve and demo (see --help)");
+            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo and rebuild (see --help)");
+            return 2;
+        }
+        return -1;
+    }
+
+    private static int checkRebuild(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 2 && Set.of("--help", "-h").contains(args[1])) {
+            out.print(RebuildCommand.USAGE);
+            return 0;
+        }
+        if (args.length != 2) {
+            err.println("invoice-streams: rebuild needs one read model name or --all; see rebuild --help");
+            return 2;
+        }
+        if (!args[1].equals("--all") && !RebuildCommand.READ_MODELS.contains(args[1])) {
+            err.println("invoice-streams: rebuild: unknown read model '" + args[1] + "'; read models are "
+                    + RebuildCommand.READ_MODELS + " (see rebuild --help)");
             return 2;
         }
         return -1;
@@ -68,6 +98,12 @@ public class Main implements QuarkusApplication {
     public int run(String... args) {
         if (args.length == 1 && args[0].equals("demo")) {
             return demo.run(System.out);
+        }
+        if (args.length == 2 && args[0].equals(RebuildCommand.NAME)) {
+            java.util.List<String> names = args[1].equals("--all")
+                    ? RebuildCommand.READ_MODELS
+                    : java.util.List.of(args[1]);
+            return rebuild.run(names, System.out, System.err, java.time.Duration.ofHours(6));
         }
         Quarkus.waitForExit();
         return 0;

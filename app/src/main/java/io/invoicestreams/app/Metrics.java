@@ -1,6 +1,8 @@
 package io.invoicestreams.app;
 
 import io.invoicestreams.adapters.dynamodb.StreamMetrics;
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.projections.countryverification.VerificationMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The stream's metrics in Micrometer, exported at /q/metrics. */
-final class Metrics implements StreamMetrics {
+final class Metrics implements StreamMetrics, VerificationMetrics {
 
     private final MeterRegistry registry;
     private final Counter eventsStored;
@@ -57,5 +59,12 @@ final class Metrics implements StreamMetrics {
     @Override
     public void batchFailed() {
         batchFailures.increment();
+    }
+
+    @Override
+    public void unverified(CountryCode country) {
+        Counter.builder("invoice.country.verification.unverified")
+                .description("Transactions recorded in a country nobody verifies on their invoice (expected)")
+                .register(registry).increment();
     }
 }

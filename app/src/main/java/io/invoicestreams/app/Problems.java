@@ -36,6 +36,33 @@ public class Problems {
         return problem(400, "Bad request", e.getMessage());
     }
 
+    /** A resource that does not exist, with a message that says which and why. */
+    public static final class NotFound extends RuntimeException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response unknown(NotFound e) {
+        return problem(404, "Not found", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownInvoice(org.axonframework.modelling.command.AggregateNotFoundException e) {
+        return problem(404, "Not found", "no such invoice: nothing has been recorded for it");
+    }
+
+    @ServerExceptionMapper
+    public Response refused(io.invoicestreams.adapters.eventstore.ProjectionControl.RebuildRefused e) {
+        return problem(409, "Conflict", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response concurrent(org.axonframework.modelling.command.ConcurrencyException e) {
+        return problem(409, "Conflict", "the invoice changed at the same moment on another node; send the request again");
+    }
+
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
         return problem(404, "Not found", "no resource at this path");

@@ -2,6 +2,15 @@ package io.invoicestreams.app;
 
 import io.agroal.api.AgroalDataSource;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
+import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.ProjectionProcessors;
+import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
+import io.invoicestreams.projections.totals.TotalsProjection;
+import io.quarkus.runtime.annotations.CommandLineArguments;
+import java.util.List;
 import io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer;
 import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
 import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable;
@@ -38,6 +47,7 @@ public class StreamRuntime {
 
     private final InvoiceStreamsConfig config;
     private final MeterRegistry registry;
+    private final boolean followStream;
 
     private DynamoDbLocalServer dynamoDbLocal;
     private DynamoDbClient dynamoDb;
@@ -46,10 +56,15 @@ public class StreamRuntime {
     private InvoiceEventStore store;
     private DynamoDbStreamConsumer consumer;
     private InvoiceTransactionsTable table;
+    private DynamoDbTotalsStore totals;
+    private DynamoDbCountryVerificationStore countryVerification;
+    private ProjectionControl projections;
 
-    StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry) {
+    /** @param args the command line; {@code rebuild} runs the read models without following the stream */
+    StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
         this.config = config;
         this.registry = registry;
+        this.followStream = args.length == 0 || !args[0].equals(RebuildCommand.NAME);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -67,10 +82,28 @@ public class StreamRuntime {
                 .orElseGet(() -> EventStoreDatabase.h2FileUrl(data));
         dataSource = EventStoreDatabase.pool(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
                 config.store().password().orElse(""), config.store().poolSize());
+        Metrics metrics = new Metrics(registry);
+        var p = config.projections();
+        totals = new DynamoDbTotalsStore(dynamoDb, p.totalsTable(), currency, p.totalsWriteConcurrency());
+        countryVerification = new DynamoDbCountryVerificationStore(dynamoDb, p.countryVerificationTable());
+        if (p.createTables()) {
+            totals.createTableIfMissing(Duration.ofSeconds(60));
+            countryVerification.createTableIfMissing(Duration.ofSeconds(60));
+        }
         store = InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
-                clock, config.store().aggregateCacheSize(), c -> { });
+                clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(List.of(
+                        new ProjectionProcessors.Projection(TotalsProjection.NAME,
+                                new TotalsProjection(totals, p.coalesceTotals())),
+                        new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
+                                new CountryVerificationProjection(countryVerification, metrics))),
+                        new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
+        projections = new ProjectionControl(store);
+        if (!followStream) {
+            LOG.infof("Not following the stream: this process rebuilds read models");
+            return;
+        }
         var s = config.stream();
-        consumer = StreamIngestion.consumer(store, dynamoDb, streams, config.table(), currency, new Metrics(registry),
+        consumer = StreamIngestion.consumer(store, dynamoDb, streams, config.table(), currency, metrics,
                 new DynamoDbStreamConsumer.Settings(s.batchSize(), s.minIdleBackoff(), s.maxIdleBackoff(),
                         s.maxErrorBackoff(), s.shardRefreshInterval(), s.maxShardWorkers(),
                         config.node().claimTimeout().dividedBy(4)),
@@ -82,6 +115,7 @@ public class StreamRuntime {
     void onStop(@Observes ShutdownEvent event) {
         close(consumer);
         close(store);
+        close(totals);
         close(dataSource);
         close(streams);
         close(dynamoDb);
@@ -163,5 +197,26 @@ public class StreamRuntime {
 
     public InvoiceTransactionsTable table() {
         return table;
+    }
+
+    public DynamoDbTotalsStore totals() {
+        return totals;
+    }
+
+    public DynamoDbCountryVerificationStore countryVerification() {
+        return countryVerification;
+    }
+
+    public InvoiceTransactionsQueries queries() {
+        return new InvoiceTransactionsQueries(dynamoDb, config.table());
+    }
+
+    public ProjectionControl projections() {
+        return projections;
+    }
+
+    /** True when this process follows the stream (serve, demo); false for a rebuild. */
+    public boolean followsStream() {
+        return followStream;
     }
 }

@@ -22,6 +22,9 @@ class MainTest {
         assertThat(check()).isEqualTo(-1);
         assertThat(check("serve")).isEqualTo(-1);
         assertThat(check("demo")).isEqualTo(-1);
+        assertThat(check("rebuild", "totals")).isEqualTo(-1);
+        assertThat(check("rebuild", "country-verification")).isEqualTo(-1);
+        assertThat(check("rebuild", "--all")).isEqualTo(-1);
         assertThat(out.size() + err.size()).isZero();
     }
 
@@ -36,7 +39,7 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve and demo (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo and rebuild (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
     }
@@ -45,5 +48,36 @@ class MainTest {
     void extra_arguments_are_refused_with_exit_2() {
         assertThat(check("demo", "now")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("expected one command, got 2 arguments");
+    }
+
+    @Test
+    void rebuild_help_documents_the_read_models() {
+        assertThat(check("rebuild", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: invoice-streams rebuild NAME | --all")
+                .contains("totals ").contains("country-verification ").contains("POST /admin/projections/NAME/rebuild");
+    }
+
+    @Test
+    void a_rebuild_without_a_known_read_model_is_refused_with_exit_2() {
+        assertThat(check("rebuild")).isEqualTo(2);
+        assertThat(check("rebuild", "total")).isEqualTo(2);
+        assertThat(check("rebuild", "totals", "now")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: rebuild needs one read model name or --all; see rebuild --help",
+                "invoice-streams: rebuild: unknown read model 'total'; read models are [totals, country-verification]"
+                        + " (see rebuild --help)",
+                "invoice-streams: rebuild needs one read model name or --all; see rebuild --help");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void the_progress_line_shows_the_share_the_rate_and_the_time_left() {
+        var bar = new RebuildCommand.ProgressBar("totals", new java.io.PrintStream(out), false);
+        bar.show(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", -1, 99_999, false));
+        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 49_999,
+                99_999, false), 10.0)).isEqualTo(
+                "totals               [###############---------------]  50% 50,000/100,000 events 5,000 events/s ETA 0:10");
+        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 99_999,
+                99_999, true), 20.0)).endsWith("100% 100,000/100,000 events 5,000 events/s ETA --:-- done");
     }
 }

@@ -1,0 +1,176 @@
+package io.invoicestreams.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.Money;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.domain.invoice.AssignCountryVerifier;
+import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
+import io.invoicestreams.domain.invoice.VerifierOutcome;
+import io.invoicestreams.projections.countryverification.CountryVerificationView;
+import io.invoicestreams.projections.totals.InvoiceTotalView;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The reporting API over the base table and the read models, and the administration of verifiers. Reads of read
+ * models are eventually consistent: they follow the event store within about a second.
+ */
+@Path("/invoices/{invoice}")
+@Produces(MediaType.APPLICATION_JSON)
+public class InvoicesResource {
+
+    private final StreamRuntime runtime;
+    private final ObjectMapper json;
+    private final Clock clock = Clock.systemUTC();
+
+    InvoicesResource(StreamRuntime runtime, ObjectMapper json) {
+        this.runtime = runtime;
+        this.json = json;
+    }
+
+    /** A page of transactions; {@code next} is absent on the last page. */
+    public record TransactionsPage(String invoiceNumber, List<Map<String, Object>> transactions, String next) {
+    }
+
+    public record Amount(BigDecimal amount, String currency) {
+        static Amount of(Money money) {
+            return new Amount(money.amount(), money.currency().getCurrencyCode());
+        }
+    }
+
+    /**
+     * @param total    the total in the invoice's first currency (the default currency when it has any)
+     * @param totals   every currency's total
+     * @param updated  when the last change that moved the total happened
+     */
+    public record Total(String invoiceNumber, BigDecimal total, String currency, List<Amount> totals, Instant updated,
+                        boolean rebuilding) {
+    }
+
+    public record CountryRow(String invoiceNumber, String country, String verifier, long totalTransactions) {
+        static CountryRow of(CountryVerificationView view) {
+            return new CountryRow(view.invoiceNumber().value(), view.country().value(),
+                    view.verifier() == null ? null : view.verifier().value(), view.totalTransactions());
+        }
+    }
+
+    public record Countries(String invoiceNumber, List<CountryRow> countries, boolean rebuilding) {
+    }
+
+    /**
+     * @param changed          false when the request asked for what already held
+     * @param openTransactions the country's transactions on the invoice the verifier now answers for
+     */
+    public record VerifierAssignment(String invoiceNumber, String country, String verifier, boolean changed,
+                                     int openTransactions) {
+    }
+
+    @GET
+    @Path("/transactions")
+    public TransactionsPage transactions(@PathParam("invoice") String invoice, @QueryParam("prefix") String prefix,
+                                         @QueryParam("limit") @DefaultValue("100") String limitParam,
+                                         @QueryParam("next") String next) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        if (prefix != null && prefix.getBytes(StandardCharsets.UTF_8).length > TransactionId.MAX_BYTES) {
+            throw new IllegalArgumentException("prefix must be at most " + TransactionId.MAX_BYTES
+                    + " bytes, as a TransactionIdentifier is; it was " + prefix.getBytes(StandardCharsets.UTF_8).length);
+        }
+        int limit = Problems.intParam("limit", limitParam);
+        if (limit < 1 || limit > InvoiceTransactionsQueries.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + InvoiceTransactionsQueries.MAX_LIMIT
+                    + ", was " + limit);
+        }
+        var page = runtime.queries().transactions(number, Optional.ofNullable(prefix), limit,
+                Optional.ofNullable(next).filter(n -> !n.isBlank()));
+        return new TransactionsPage(number.value(), page.items(), page.next().orElse(null));
+    }
+
+    @GET
+    @Path("/total")
+    public Total total(@PathParam("invoice") String invoice) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        InvoiceTotalView view = runtime.totals().find(number).orElseThrow(() -> new Problems.NotFound(
+                "invoice " + number + " has no total: no transaction of it has been recorded"
+                        + (rebuilding("totals") ? " yet (the totals are being rebuilt)" : "")));
+        Money first = view.totals().isEmpty() ? null : view.totals().getFirst();
+        return new Total(number.value(), first == null ? BigDecimal.ZERO : first.amount(),
+                first == null ? null : first.currency().getCurrencyCode(),
+                view.totals().stream().map(Amount::of).toList(), view.updated(), rebuilding("totals"));
+    }
+
+    @GET
+    @Path("/countries")
+    public Countries countries(@PathParam("invoice") String invoice) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        return new Countries(number.value(), runtime.countryVerification().find(number).stream()
+                .map(CountryRow::of).toList(), rebuilding("country-verification"));
+    }
+
+    /** Assigns the verifier; the country's transactions recorded so far count from now on (ADR 0006). */
+    @PUT
+    @Path("/countries/{country}/verifier")
+    @Consumes(MediaType.WILDCARD)
+    public VerifierAssignment assign(@PathParam("invoice") String invoice, @PathParam("country") String country,
+                                     String body) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        CountryCode code = new CountryCode(country);
+        Verifier verifier = new Verifier(verifierField(body));
+        VerifierOutcome outcome = runtime.store().commandGateway().sendAndWait(
+                new AssignCountryVerifier(number, code, verifier, clock.instant()));
+        return new VerifierAssignment(number.value(), code.value(), verifier.value(), outcome.changed(),
+                outcome.openTransactions());
+    }
+
+    @DELETE
+    @Path("/countries/{country}/verifier")
+    public VerifierAssignment remove(@PathParam("invoice") String invoice, @PathParam("country") String country) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        CountryCode code = new CountryCode(country);
+        VerifierOutcome outcome = runtime.store().commandGateway().sendAndWait(
+                new RemoveCountryVerifier(number, code, clock.instant()));
+        return new VerifierAssignment(number.value(), code.value(), null, outcome.changed(), 0);
+    }
+
+    private String verifierField(String body) {
+        if (body == null || body.isBlank()) {
+            throw new IllegalArgumentException("the body must be JSON such as {\"verifier\":\"admin@com\"}");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body is not JSON; send {\"verifier\":\"admin@com\"}");
+        }
+        JsonNode verifier = node == null ? null : node.get("verifier");
+        if (verifier == null || !verifier.isTextual()) {
+            throw new IllegalArgumentException("the body needs a text field \"verifier\", such as"
+                    + " {\"verifier\":\"admin@com\"}");
+        }
+        return verifier.asText();
+    }
+
+    private boolean rebuilding(String projection) {
+        return runtime.projections().status(projection).replaying();
+    }
+}

@@ -1,0 +1,114 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.ProjectionControl.Progress;
+import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
+import io.invoicestreams.projections.totals.TotalsProjection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code rebuild NAME|--all}: stops the read model here, refuses if another node holds it, clears it, resets its
+ * tokens and replays the whole event store into it, with a progress bar, and exits 0 once it has caught up.
+ */
+@ApplicationScoped
+public class RebuildCommand {
+
+    static final String NAME = "rebuild";
+
+    /** The read models, in the order {@code --all} rebuilds them. */
+    static final List<String> READ_MODELS = List.of(TotalsProjection.NAME, CountryVerificationProjection.NAME);
+
+    static final String USAGE = """
+            Usage: invoice-streams rebuild NAME | --all
+
+            Rebuilds a read model from the whole event store: stops its processor in this process, refuses if
+            another node still holds its segments, clears the read model, resets its tokens, replays every event
+            and exits 0 once the read model has caught up with the store.
+
+            Read models:
+              totals                 InvoiceTotal: the running total per invoice and currency
+              country-verification   InvoiceAction: verified transactions per invoice and country
+              --all                  both, one after the other
+
+            The running service does the same with POST /admin/projections/NAME/rebuild.
+            Examples:
+              java -jar app/target/quarkus-app/quarkus-run.jar rebuild totals
+              java -jar app/target/quarkus-app/quarkus-run.jar rebuild --all
+            """;
+
+    private final StreamRuntime runtime;
+
+    RebuildCommand(StreamRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Exit 0 when every named read model has been rebuilt; 1 when one was refused or did not catch up. */
+    int run(List<String> names, PrintStream out, PrintStream err, Duration timeout) {
+        ProjectionControl control = runtime.projections();
+        for (String name : names) {
+            try {
+                control.startRebuild(name);
+            } catch (ProjectionControl.RebuildRefused refused) {
+                err.println("invoice-streams: rebuild: " + refused.getMessage());
+                return 1;
+            }
+            ProgressBar bar = new ProgressBar(name, out, System.console() != null);
+            if (!control.awaitCaughtUp(name, timeout, Duration.ofMillis(500), bar::show)) {
+                out.println();
+                err.println("invoice-streams: rebuild: " + name + " did not catch up within " + timeout
+                        + "; it goes on replaying when the service runs. See GET /projections.");
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** One line that redraws itself on a terminal; a line every five seconds elsewhere (CI logs). */
+    static final class ProgressBar {
+        private final String name;
+        private final PrintStream out;
+        private final boolean terminal;
+        private final long started = System.nanoTime();
+        private long lastPrinted;
+        private long first = -2;
+
+        ProgressBar(String name, PrintStream out, boolean terminal) {
+            this.name = name;
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        void show(Progress progress) {
+            long now = System.nanoTime();
+            if (first == -2) {
+                first = progress.position();
+            }
+            if (!progress.done() && !terminal && now - lastPrinted < Duration.ofSeconds(5).toNanos()) {
+                return;
+            }
+            lastPrinted = now;
+            out.print((terminal ? "\r" : "") + line(progress, (now - started) / 1e9) + (terminal && !progress.done() ? "" : "\n"));
+            out.flush();
+        }
+
+        String line(Progress progress, double seconds) {
+            long total = progress.target() + 1;
+            long done = progress.done() ? total : Math.max(0, progress.position() + 1);
+            double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
+            int width = 30;
+            int filled = (int) Math.round(fraction * width);
+            double rate = seconds <= 0 ? 0 : (done - Math.max(0, first + 1)) / seconds;
+            String eta = rate <= 0 || progress.done() ? "--:--" : clock((long) ((total - done) / rate));
+            return String.format("%-20s [%s%s] %3d%% %,d/%,d events %,.0f events/s ETA %s%s", name,
+                    "#".repeat(filled), "-".repeat(width - filled), Math.round(fraction * 100), done, total, rate, eta,
+                    progress.done() ? " done" : "");
+        }
+
+        private static String clock(long seconds) {
+            return String.format("%d:%02d", seconds / 60, seconds % 60);
+        }
+    }
+}
