@@ -47,7 +47,7 @@ public class Main implements QuarkusApplication {
         if (early >= 0) {
             System.exit(early);
         }
-        if (args[0].equals(RebuildCommand.NAME) && System.getProperty("quarkus.http.port") == null
+        if (args.length > 0 && args[0].equals(RebuildCommand.NAME) && System.getProperty("quarkus.http.port") == null
                 && System.getenv("QUARKUS_HTTP_PORT") == null) {
             System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
         }

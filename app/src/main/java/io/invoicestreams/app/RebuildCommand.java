@@ -95,12 +95,13 @@ public class RebuildCommand {
         }
 
         String line(Progress progress, double seconds) {
-            long total = progress.target() + 1;
-            long done = progress.done() ? total : Math.max(0, progress.position() + 1);
+            // Positions are the store's global indexes, which start at 1 and may have gaps: close to a count.
+            long total = Math.max(0, progress.target());
+            long done = progress.done() ? total : Math.max(0, progress.position());
             double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
             int width = 30;
             int filled = (int) Math.round(fraction * width);
-            double rate = seconds <= 0 ? 0 : (done - Math.max(0, first + 1)) / seconds;
+            double rate = seconds <= 0 ? 0 : (done - Math.max(0, first)) / seconds;
             String eta = rate <= 0 || progress.done() ? "--:--" : clock((long) ((total - done) / rate));
             return String.format("%-20s [%s%s] %3d%% %,d/%,d events %,.0f events/s ETA %s%s", name,
                     "#".repeat(filled), "-".repeat(width - filled), Math.round(fraction * 100), done, total, rate, eta,

@@ -90,13 +90,7 @@ public class StreamRuntime {
             totals.createTableIfMissing(Duration.ofSeconds(60));
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
-        store = InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
-                clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(List.of(
-                        new ProjectionProcessors.Projection(TotalsProjection.NAME,
-                                new TotalsProjection(totals, p.coalesceTotals())),
-                        new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
-                                new CountryVerificationProjection(countryVerification, metrics))),
-                        new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
+        store = startStore(url, p, metrics, clock);
         projections = new ProjectionControl(store);
         if (!followStream) {
             LOG.infof("Not following the stream: this process rebuilds read models");
@@ -110,6 +104,31 @@ public class StreamRuntime {
                 clock);
         consumer.start();
         LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
+    }
+
+    private InvoiceEventStore startStore(String url, InvoiceStreamsConfig.Projections p, Metrics metrics, Clock clock) {
+        try {
+            return startStore(p, metrics, clock);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (String.valueOf(cause.getMessage()).contains("Database may be already in use")) {
+                    throw new IllegalStateException("the H2 event store at " + redact(url) + " is open in a running"
+                            + " instance of the service: stop it first, or use its HTTP API (for a rebuild: POST"
+                            + " /admin/projections/NAME/rebuild)", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private InvoiceEventStore startStore(InvoiceStreamsConfig.Projections p, Metrics metrics, Clock clock) {
+        return InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
+                clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(List.of(
+                        new ProjectionProcessors.Projection(TotalsProjection.NAME,
+                                new TotalsProjection(totals, p.coalesceTotals())),
+                        new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
+                                new CountryVerificationProjection(countryVerification, metrics))),
+                        new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
     }
 
     void onStop(@Observes ShutdownEvent event) {

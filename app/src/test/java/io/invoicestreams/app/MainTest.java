@@ -73,11 +73,11 @@ class MainTest {
     @Test
     void the_progress_line_shows_the_share_the_rate_and_the_time_left() {
         var bar = new RebuildCommand.ProgressBar("totals", new java.io.PrintStream(out), false);
-        bar.show(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", -1, 99_999, false));
-        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 49_999,
-                99_999, false), 10.0)).isEqualTo(
+        bar.show(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", -1, 100_000, false));
+        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 50_000,
+                100_000, false), 10.0)).isEqualTo(
                 "totals               [###############---------------]  50% 50,000/100,000 events 5,000 events/s ETA 0:10");
-        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 99_999,
-                99_999, true), 20.0)).endsWith("100% 100,000/100,000 events 5,000 events/s ETA --:-- done");
+        assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 100_000,
+                100_000, true), 20.0)).endsWith("100% 100,000/100,000 events 5,000 events/s ETA --:-- done");
     }
 }

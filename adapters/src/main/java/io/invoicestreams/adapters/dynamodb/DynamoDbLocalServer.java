@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class DynamoDbLocalServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLocalServer.class);
-    private static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
+    static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
 
     private final Process process;
     private final int port;
@@ -90,32 +90,43 @@ public final class DynamoDbLocalServer implements AutoCloseable {
 
     /**
      * A service killed with SIGKILL leaves its DynamoDB Local child running on the port. If the recorded process is
-     * still alive and is a DynamoDB Local server on this port, it is ours: stop it. Anything else is left alone.
+     * still alive, is a DynamoDB Local server on this port, and its parent is no longer a running JVM, it is our
+     * orphan: stop it. If its parent is a running JVM, another instance of the service on the same data folder
+     * uses it: refuse, rather than pull it from under that service. Anything else is left alone.
      */
     private static void stopOrphan(Path pidFile, int port) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
         }
         String recorded = Files.readString(pidFile).strip();
-        Files.deleteIfExists(pidFile);
-        Optional<ProcessHandle> orphan;
+        Optional<ProcessHandle> server;
         try {
-            orphan = ProcessHandle.of(Long.parseLong(recorded));
+            server = ProcessHandle.of(Long.parseLong(recorded)).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(MAIN) && c.contains("-port " + port))
+                            .orElse(false));
         } catch (NumberFormatException e) {
+            server = Optional.empty();
+        }
+        if (server.isEmpty()) {
+            Files.deleteIfExists(pidFile);
             return;
         }
-        orphan.filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(MAIN) && c.contains("-port " + port))
-                        .orElse(false))
-                .ifPresent(p -> {
-                    LOG.warn("Stopping DynamoDB Local (pid {}) left running by an earlier run on port {}", p.pid(), port);
-                    p.destroy();
-                    try {
-                        p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
+        ProcessHandle p = server.get();
+        Optional<ProcessHandle> owner = p.parent().filter(ProcessHandle::isAlive)
+                .filter(parent -> parent.info().command().map(c -> c.endsWith("java")).orElse(false));
+        if (owner.isPresent()) {
+            throw new IllegalStateException("DynamoDB Local on port " + port + " belongs to a running instance of the"
+                    + " service (pid " + owner.get().pid() + ") on the same data folder: stop that instance first, or"
+                    + " use its HTTP API (for a rebuild: POST /admin/projections/NAME/rebuild)");
+        }
+        Files.deleteIfExists(pidFile);
+        LOG.warn("Stopping DynamoDB Local (pid {}) left running by an earlier run on port {}", p.pid(), port);
+        p.destroy();
+        try {
+            p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+        }
     }
 
     public URI endpoint() {

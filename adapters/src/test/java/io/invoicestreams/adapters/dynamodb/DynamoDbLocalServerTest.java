@@ -22,17 +22,37 @@ class DynamoDbLocalServerTest {
     @Test
     void a_server_left_running_by_a_killed_service_is_stopped_and_replaced() throws Exception {
         int port = LocalDynamoDb.freePort();
-        DynamoDbLocalServer orphan = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
-                Duration.ofSeconds(60));
-        long orphanPid = orphan.pid();
-        // The service "dies" without closing it; the next start finds the port taken by its own old child.
+        // A service killed with SIGKILL leaves its child to init: start one through a shell that exits at once.
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Path pidFile = data.resolve("dynamodb-local.pid");
+        new ProcessBuilder("sh", "-c", "'" + javaCommand + "' -Xmx256m -cp '" + LIB.toAbsolutePath() + "/*' "
+                + DynamoDbLocalServer.MAIN + " -port " + port + " -inMemory -disableTelemetry > /dev/null 2>&1 &"
+                + " echo $! > '" + pidFile + "'").start().waitFor();
+        long orphanPid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> DynamoDbLocalServer.isListening(port));
         try (DynamoDbLocalServer next = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
                 Duration.ofSeconds(60))) {
             assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             assertThat(next.pid()).isNotEqualTo(orphanPid);
             assertThat(DynamoDbLocalServer.isListening(port)).isTrue();
         } finally {
-            orphan.close();
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void a_server_of_a_running_instance_on_the_same_data_folder_is_not_taken_away() throws Exception {
+        int port = LocalDynamoDb.freePort();
+        try (DynamoDbLocalServer running = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
+                Duration.ofSeconds(60))) {
+            assertThatThrownBy(() -> DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
+                    Duration.ofSeconds(10)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("belongs to a running instance of the service (pid "
+                            + ProcessHandle.current().pid() + ")");
+            assertThat(DynamoDbLocalServer.isListening(port)).isTrue();
+            assertThat(ProcessHandle.of(running.pid()).map(ProcessHandle::isAlive)).contains(true);
         }
     }
 
