@@ -3,12 +3,20 @@ package io.invoicestreams.app;
 import io.invoicestreams.adapters.dynamodb.ShardCheckpoint;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.domain.invoice.Invoice;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
+import io.invoicestreams.domain.invoice.AssignCountryVerifier;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
+import io.invoicestreams.domain.invoice.VerificationEvent;
+import io.invoicestreams.domain.invoice.VerifierOutcome;
+import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
+import io.invoicestreams.projections.totals.TotalsProjection;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image must keep for reflection: Axon serialises events and tokens with Jackson by class name and
- * builds the aggregate and its handlers reflectively. CI checks that the generated reflection configuration names
+ * builds the aggregate, the projections and their handlers reflectively; the REST answers are records. CI checks that the generated reflection configuration names
  * every event and token class (.ci/check-native-reflection).
  */
 @RegisterForReflection(targets = {
@@ -20,6 +28,23 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         InvoiceEvent.TransactionDocumentChanged.class,
         InvoiceEvent.TransactionRemoved.class,
         InvoiceEvent.TransactionExpired.class,
+        VerificationEvent.CountryVerifierAssigned.class,
+        VerificationEvent.CountryVerifierRemoved.class,
+        AssignCountryVerifier.class,
+        RemoveCountryVerifier.class,
+        VerifierOutcome.class,
+        ApplyTransactionChanges.class,
+        TotalsProjection.class,
+        CountryVerificationProjection.class,
+        InvoicesResource.TransactionsPage.class,
+        InvoicesResource.Total.class,
+        InvoicesResource.Amount.class,
+        InvoicesResource.Countries.class,
+        InvoicesResource.CountryRow.class,
+        InvoicesResource.VerifierAssignment.class,
+        ProjectionsResource.Projections.class,
+        ProjectionControl.Status.class,
+        ProjectionControl.SegmentStatus.class,
         ShardCheckpoint.class,
         ParkedRecords.Parked.class,
         org.axonframework.eventhandling.GapAwareTrackingToken.class,

@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
@@ -193,21 +191,12 @@ public final class IngestBenchmark {
     }
 
     private static void write(Path report, List<String> rows) throws IOException {
-        String section = "<!-- ingest:begin -->\n"
-                + "Measured " + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC))
-                + " on " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
-                + Runtime.version().feature() + ". " + String.format(Locale.ROOT, "%,d", CHANGES)
-                + " stream records over " + String.format(Locale.ROOT, "%,d", INVOICES)
+        BenchmarkReport.replaceSection(report, "ingest", BenchmarkReport.measured() + " "
+                + String.format(Locale.ROOT, "%,d", CHANGES) + " stream records over "
+                + String.format(Locale.ROOT, "%,d", INVOICES)
                 + " invoices (60 % inserts, 25 % updates, 15 % deletes), one event per change.\n\n"
                 + "| event store | changes | batched: changes/s | naive: changes/s | ratio | heap after batched run |\n"
                 + "|---|---|---|---|---|---|\n"
-                + String.join("\n", rows) + "\n<!-- ingest:end -->";
-        String text = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n<!-- ingest:begin -->\n<!-- ingest:end -->\n";
-        int from = text.indexOf("<!-- ingest:begin -->");
-        int to = text.indexOf("<!-- ingest:end -->");
-        text = from < 0 ? text + "\n" + section + "\n"
-                : text.substring(0, from) + section + text.substring(to + "<!-- ingest:end -->".length());
-        Files.writeString(report, text);
-        System.out.println("Wrote " + report.toAbsolutePath());
+                + String.join("\n", rows));
     }
 }

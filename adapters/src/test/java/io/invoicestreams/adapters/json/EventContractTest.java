@@ -1,6 +1,8 @@
 package io.invoicestreams.adapters.json;
 
+import static io.invoicestreams.domain.invoice.InvoiceFixture.ADMIN;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.CHINA;
+import static io.invoicestreams.domain.invoice.InvoiceFixture.EPOCH;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.CLIENT1_TRANS1;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.INVOICE;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.USA;
@@ -16,6 +18,7 @@ import io.invoicestreams.adapters.dynamodb.ShardCheckpoint;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.support.Approvals;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.domain.invoice.VerificationEvent;
 import java.util.List;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
@@ -29,7 +32,7 @@ class EventContractTest {
     private final Serializer serializer = InvoiceEventStore.serializer();
     private final ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static List<InvoiceEvent> events() {
+    static List<Object> events() {
         return List.of(
                 recorded(CLIENT1_TRANS1, 1, "100", USA),
                 new InvoiceEvent.TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("100"), usd("0"), USA, change(2)),
@@ -38,12 +41,14 @@ class EventContractTest {
                 new InvoiceEvent.TransactionDocumentChanged(INVOICE, CLIENT1_TRANS1, vendorDocument("Vendor2 Ltd"),
                         change(5)),
                 new InvoiceEvent.TransactionRemoved(INVOICE, CLIENT1_TRANS1, usd("100.10"), USA, change(6)),
-                new InvoiceEvent.TransactionExpired(INVOICE, CLIENT1_TRANS1, usd("0.01"), CHINA, change(7)));
+                new InvoiceEvent.TransactionExpired(INVOICE, CLIENT1_TRANS1, usd("0.01"), CHINA, change(7)),
+                new VerificationEvent.CountryVerifierAssigned(INVOICE, USA, ADMIN, List.of(CLIENT1_TRANS1), EPOCH),
+                new VerificationEvent.CountryVerifierRemoved(INVOICE, USA, ADMIN, EPOCH.plusSeconds(60)));
     }
 
     @ParameterizedTest
     @MethodSource("events")
-    void each_event_has_a_pinned_json_form_and_reads_back_equal(InvoiceEvent event) throws Exception {
+    void each_event_has_a_pinned_json_form_and_reads_back_equal(Object event) throws Exception {
         SerializedObject<String> stored = serializer.serialize(event, String.class);
         Approvals.verify("events/" + event.getClass().getSimpleName() + ".json",
                 pretty.writeValueAsString(pretty.readTree(stored.getData())) + "\n");

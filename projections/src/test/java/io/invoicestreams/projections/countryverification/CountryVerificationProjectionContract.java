@@ -1,5 +1,6 @@
 package io.invoicestreams.projections.countryverification;
 
+import static io.invoicestreams.projections.support.EventHistory.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.invoicestreams.domain.CountryCode;
@@ -36,15 +37,6 @@ public abstract class CountryVerificationProjectionContract {
 
     private ProjectionDriver projection() {
         return new ProjectionDriver(new CountryVerificationProjection(store, unverified::add));
-    }
-
-    private static EventHistory seed() {
-        return new EventHistory()
-                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
-                .recorded("1212121", "Client1_trans2xxxx", "$500", "USA")
-                .recorded("1212122", "Client2_trans1xxx", "$200", "UK")
-                .recorded("1212121", "Client2_trans1xxxx", "$500", "China")
-                .recorded("1212123", "Client3_trans1xxx", "$1000", "USA");
     }
 
     private List<String> rows(String invoice) {

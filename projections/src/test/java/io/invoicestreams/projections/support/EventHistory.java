@@ -34,6 +34,16 @@ public final class EventHistory {
     private final Map<String, String> verifiers = new HashMap<>();
     private long records;
 
+    /** The seed rows of the issue, recorded in the order the demo writes them. */
+    public static EventHistory seed() {
+        return new EventHistory()
+                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
+                .recorded("1212121", "Client1_trans2xxxx", "$500", "USA")
+                .recorded("1212122", "Client2_trans1xxx", "$200", "UK")
+                .recorded("1212121", "Client2_trans1xxxx", "$500", "China")
+                .recorded("1212123", "Client3_trans1xxx", "$1000", "USA");
+    }
+
     public static Money money(String amount) {
         return Money.parse(amount, java.util.Currency.getInstance("USD"));
     }
@@ -104,6 +114,11 @@ public final class EventHistory {
         }
         return add(new VerificationEvent.CountryVerifierRemoved(new InvoiceNumber(invoice), new CountryCode(country),
                 new Verifier(previous), START.plusSeconds(records)), invoice);
+    }
+
+    /** How many events are stored so far. */
+    public int size() {
+        return messages.size();
     }
 
     /** The events stored so far, oldest first. */

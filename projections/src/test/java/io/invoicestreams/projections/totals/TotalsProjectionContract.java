@@ -1,5 +1,6 @@
 package io.invoicestreams.projections.totals;
 
+import static io.invoicestreams.projections.support.EventHistory.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.invoicestreams.domain.InvoiceNumber;
@@ -32,15 +33,6 @@ public abstract class TotalsProjectionContract {
 
     private ProjectionDriver coalescing() {
         return new ProjectionDriver(new TotalsProjection(store, true));
-    }
-
-    static EventHistory seed() {
-        return new EventHistory()
-                .recorded("1212121", "Client1_trans1xxxx", "$100", "USA")
-                .recorded("1212121", "Client1_trans2xxxx", "$500", "USA")
-                .recorded("1212122", "Client2_trans1xxx", "$200", "UK")
-                .recorded("1212121", "Client2_trans1xxxx", "$500", "China")
-                .recorded("1212123", "Client3_trans1xxx", "$1000", "USA");
     }
 
     private Money total(String invoice) {

@@ -1,0 +1,180 @@
+package io.invoicestreams.adapters.bench;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
+import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.ProjectionProcessors;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.support.LocalDynamoDb;
+import io.invoicestreams.adapters.support.TestDatabases;
+import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
+import io.invoicestreams.projections.countryverification.VerificationMetrics;
+import io.invoicestreams.projections.support.EventHistory;
+import io.invoicestreams.projections.totals.TotalsProjection;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import org.axonframework.eventhandling.EventMessage;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Read model rates on real parts (PostgreSQL event store, DynamoDB Local read models): the totals projection
+ * coalesced (one UpdateItem per invoice per batch) against per-event updates, over the same events in the same
+ * run, and the rebuild (clear, reset, replay) of the totals and the country counts over the whole store.
+ *
+ * <p>{@code ./mvnw -pl adapters -am install -DskipTests && ./mvnw -pl adapters exec:java -Pbench
+ * -Dbench.main=io.invoicestreams.adapters.bench.ProjectionBenchmark}
+ */
+public final class ProjectionBenchmark {
+
+    static final int EVENTS = Integer.getInteger("bench.events", 100_000);
+    static final ProjectionProcessors.Settings SETTINGS =
+            new ProjectionProcessors.Settings(500, 4, Duration.ofMillis(500));
+
+    public static void main(String[] args) throws Exception {
+        Path report = Path.of(args.length > 0 ? args[0] : "../docs/benchmarks.md");
+        DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
+        JdbcTransactions db = TestDatabases.POSTGRESQL.fresh();
+        List<EventMessage<?>> history = history(EVENTS, new Random(7));
+        try (InvoiceEventStore loader = InvoiceEventStore.start(db, "bench-loader", Duration.ofSeconds(10),
+                Clock.systemUTC(), c -> { })) {
+            for (int i = 0; i < history.size(); i += 1000) {
+                List<EventMessage<?>> chunk = history.subList(i, Math.min(history.size(), i + 1000));
+                db.executeInTransaction(() -> loader.configuration().eventStore().publish(chunk));
+            }
+            System.out.printf("loaded %,d events (head %d)%n", history.size(), loader.headIndex());
+        }
+
+        Measure coalesced = build(db, dynamoDb, "totals-coalesced", true);
+        Measure perEvent = build(db, dynamoDb, "totals-per-event", false);
+        Measure rebuildTotals = rebuild(db, dynamoDb, TotalsProjection.NAME);
+        Measure rebuildCounts = rebuild(db, dynamoDb, CountryVerificationProjection.NAME);
+
+        List<String> rows = List.of(
+                row("totals, coalesced: first build from an empty token", coalesced),
+                row("totals, one UpdateItem per event (baseline): first build", perEvent),
+                row("totals: `rebuild totals` (clear, reset, replay)", rebuildTotals),
+                row("country counts: `rebuild country-verification`", rebuildCounts));
+        rows.forEach(System.out::println);
+        BenchmarkReport.replaceSection(report, "projections", BenchmarkReport.measured() + " "
+                + String.format(Locale.ROOT, "%,d", history.size()) + " events over "
+                + String.format(Locale.ROOT, "%,d", invoices) + " invoices in PostgreSQL; read models in DynamoDB"
+                + " Local (in memory); processor batches of 500 events, 4 segments. Coalesced totals are "
+                + String.format(Locale.ROOT, "**%.1f×**", coalesced.rate() / perEvent.rate())
+                + " the per-event rate.\n\n"
+                + "| run | events | seconds | events/s | DynamoDB writes |\n|---|---|---|---|---|\n"
+                + String.join("\n", rows));
+        dynamoDb.close();
+        System.exit(0);
+    }
+
+    record Measure(long events, double seconds, long writes) {
+        double rate() {
+            return events / seconds;
+        }
+    }
+
+    private static String row(String name, Measure m) {
+        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %s |", name, m.events(), m.seconds(),
+                m.rate(), m.writes() < 0 ? "" : String.format(Locale.ROOT, "%,d", m.writes()));
+    }
+
+    /** A totals processor of its own name and table, from an empty token to the head. */
+    private static Measure build(JdbcTransactions db, DynamoDbClient dynamoDb, String name, boolean coalesce) {
+        CountingTotals totals = new CountingTotals(dynamoDb, "InvoiceTotal_" + UUID.randomUUID());
+        long started = System.nanoTime();
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "bench-" + name, Duration.ofSeconds(10),
+                Clock.systemUTC(), ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(name,
+                        new TotalsProjection(totals, coalesce))), SETTINGS))) {
+            await(new ProjectionControl(store), name);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("%s: %.1f s, %,d writes%n", name, seconds, totals.writes);
+            return new Measure(store.headIndex(), seconds, totals.writes);
+        } finally {
+            totals.close();
+        }
+    }
+
+    /** Both read models built, then one of them rebuilt with the operator's command path; the rebuild is timed. */
+    private static Measure rebuild(JdbcTransactions db, DynamoDbClient dynamoDb, String name) {
+        CountingTotals totals = new CountingTotals(dynamoDb, "InvoiceTotal_" + UUID.randomUUID());
+        DynamoDbCountryVerificationStore counts = new DynamoDbCountryVerificationStore(dynamoDb,
+                "InvoiceAction_" + UUID.randomUUID());
+        counts.createTableIfMissing(Duration.ofSeconds(30));
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "bench-rebuild-" + name, Duration.ofSeconds(10),
+                Clock.systemUTC(), ProjectionProcessors.register(List.of(
+                        new ProjectionProcessors.Projection(name, name.equals(TotalsProjection.NAME)
+                                ? new TotalsProjection(totals, true)
+                                : new CountryVerificationProjection(counts, VerificationMetrics.NONE))), SETTINGS))) {
+            ProjectionControl control = new ProjectionControl(store);
+            await(control, name);
+            long started = System.nanoTime();
+            control.startRebuild(name);
+            await(control, name);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("rebuild %s: %.1f s%n", name, seconds);
+            return new Measure(store.headIndex(), seconds, -1);
+        } finally {
+            totals.close();
+        }
+    }
+
+    private static void await(ProjectionControl control, String name) {
+        if (!control.awaitCaughtUp(name, Duration.ofHours(1), Duration.ofMillis(200), p -> { })) {
+            throw new IllegalStateException(name + " did not catch up");
+        }
+    }
+
+    static int invoices;
+
+    /**
+     * Invoices as a table receives them: each gets 3 to 7 transactions written together, then some corrections,
+     * country changes and deletions, with other invoices interleaved. About 1 in 4 invoices has a verifier for its
+     * main country.
+     */
+    static List<EventMessage<?>> history(int events, Random random) {
+        EventHistory history = new EventHistory();
+        String[] countries = {"USA", "UK", "China", "France"};
+        int invoice = 0;
+        while (history.size() < events) {
+            String number = "B" + (invoice++);
+            String main = countries[random.nextInt(countries.length)];
+            if (random.nextInt(4) == 0) {
+                history.verifier(number, main, "audit@com");
+            }
+            int transactions = 3 + random.nextInt(5);
+            for (int t = 0; t < transactions; t++) {
+                history.recorded(number, "T" + t, "$" + random.nextInt(5000) + "." + random.nextInt(10) + "0",
+                        random.nextInt(5) == 0 ? countries[random.nextInt(countries.length)] : main);
+            }
+            if (random.nextBoolean()) {
+                history.corrected(number, "T0", "$" + random.nextInt(5000));
+            }
+            if (random.nextInt(5) == 0) {
+                history.removed(number, "T1");
+            }
+        }
+        invoices = invoice;
+        return new ArrayList<>(history.messages().subList(0, events));
+    }
+
+    /** The DynamoDB totals store, counting the UpdateItem calls it makes. */
+    static final class CountingTotals extends io.invoicestreams.projections.totals.CountingStore {
+        CountingTotals(DynamoDbClient dynamoDb, String table) {
+            super(create(dynamoDb, table));
+        }
+
+        private static DynamoDbTotalsStore create(DynamoDbClient dynamoDb, String table) {
+            DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, table, Currency.getInstance("USD"), 8);
+            store.createTableIfMissing(Duration.ofSeconds(30));
+            return store;
+        }
+    }
+}
