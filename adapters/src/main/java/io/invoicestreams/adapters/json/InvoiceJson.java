@@ -18,6 +18,7 @@ import io.invoicestreams.domain.InvoiceDocument;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.Money;
 import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
 import io.invoicestreams.domain.invoice.SequenceNumber;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -54,6 +55,7 @@ public final class InvoiceJson {
         text(module, InvoiceNumber.class, InvoiceNumber::value, InvoiceNumber::new);
         text(module, TransactionId.class, TransactionId::value, TransactionId::new);
         text(module, CountryCode.class, CountryCode::value, CountryCode::new);
+        text(module, Verifier.class, Verifier::value, Verifier::new);
         text(module, SequenceNumber.class, SequenceNumber::value, SequenceNumber::new);
         module.addSerializer(Money.class, new JsonSerializer<>() {
             @Override
