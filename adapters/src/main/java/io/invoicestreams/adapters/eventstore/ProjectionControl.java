@@ -118,6 +118,11 @@ public final class ProjectionControl {
             throw new RebuildRefused("cannot rebuild '" + name + "': segments are claimed by another node ("
                     + otherOwners(name) + "); stop the projection there, or wait for its claim to time out, and try"
                     + " again");
+        } catch (RuntimeException e) {
+            // The tokens were not reset (one transaction), but the read model may be partly cleared.
+            processor.start();
+            throw new IllegalStateException("the rebuild of '" + name + "' failed while clearing the read model ("
+                    + e.getMessage() + "); it may now be incomplete: start the rebuild again", e);
         }
         processor.start();
     }
