@@ -89,6 +89,9 @@ public class DemoCommand {
             runtime.totals().find(new InvoiceNumber(invoice)).ifPresent(total -> out.printf("  %s  %s%n", invoice,
                     total.totals().stream().map(Object::toString).collect(Collectors.joining(", "))));
         }
+        var archived = runtime.archiveFlusher().flushAll();
+        out.printf("Audit archive: %d lines written in %d objects (%,d bytes of JSON lines, %,d gzipped).%n",
+                archived.lines(), archived.objects(), archived.bytes(), archived.compressedBytes());
         out.println("Assign verifiers with PUT /invoices/{n}/countries/{c}/verifier; see the README.");
         return 0;
     }

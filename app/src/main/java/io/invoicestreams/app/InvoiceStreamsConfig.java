@@ -36,6 +36,8 @@ public interface InvoiceStreamsConfig {
 
     Projections projections();
 
+    Archive archive();
+
     interface DynamoDb {
         /** Endpoint override, for example http://127.0.0.1:8000. Empty: AWS, or the embedded DynamoDB Local. */
         Optional<URI> endpoint();
@@ -150,5 +152,30 @@ public interface InvoiceStreamsConfig {
         /** Invoices of one batch whose totals are written at once. */
         @WithDefault("8")
         int totalsWriteConcurrency();
+    }
+
+    interface Archive {
+        /** Key prefix of the archive's objects; hour folders follow it: {prefix}YYYY/MM/DD/HH/. */
+        @WithDefault("Invoice/")
+        String prefix();
+
+        /** Folder of the local archive, the embedded default. Empty: {data-dir}/archive. */
+        java.util.Optional<String> localDir();
+
+        Buffer buffer();
+
+        interface Buffer {
+            /** Flush when the spooled lines reach this many MiB; also the largest object. 1 to 128. */
+            @WithDefault("5")
+            int size();
+
+            /** Flush when the oldest spooled line has waited this long. 60s to 900s (see allow-short-interval). */
+            @WithDefault("300s")
+            Duration interval();
+
+            /** Accept an interval under 60 s: for the dev and test profiles only. */
+            @WithDefault("false")
+            boolean allowShortInterval();
+        }
     }
 }

@@ -10,6 +10,8 @@ import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
 import io.invoicestreams.domain.invoice.VerificationEvent;
 import io.invoicestreams.domain.invoice.VerifierOutcome;
+import io.invoicestreams.projections.audit.ArchiveRecord;
+import io.invoicestreams.projections.audit.AuditArchiveProjection;
 import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
 import io.invoicestreams.projections.totals.TotalsProjection;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -36,6 +38,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ApplyTransactionChanges.class,
         TotalsProjection.class,
         CountryVerificationProjection.class,
+        AuditArchiveProjection.class,
+        ArchiveRecord.class,
         InvoicesResource.TransactionsPage.class,
         InvoicesResource.Total.class,
         InvoicesResource.Amount.class,

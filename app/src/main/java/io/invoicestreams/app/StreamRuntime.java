@@ -1,7 +1,11 @@
 package io.invoicestreams.app;
 
 import io.agroal.api.AgroalDataSource;
+import io.invoicestreams.adapters.archive.ArchiveFlusher;
+import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
+import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.projections.audit.AuditArchiveProjection;
 import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
 import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
 import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
@@ -59,6 +63,9 @@ public class StreamRuntime {
     private DynamoDbTotalsStore totals;
     private DynamoDbCountryVerificationStore countryVerification;
     private ProjectionControl projections;
+    private JdbcArchiveSpool archiveSpool;
+    private ArchiveFlusher archiveFlusher;
+    private java.util.concurrent.ScheduledExecutorService archiveTimer;
 
     /** @param args the command line; {@code rebuild} runs the read models without following the stream */
     StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
@@ -68,6 +75,7 @@ public class StreamRuntime {
     }
 
     void onStart(@Observes StartupEvent event) {
+        ArchiveFlusher.Settings archiveSettings = archiveSettings(config.archive());
         Clock clock = Clock.systemUTC();
         Currency currency = currency(config.defaultCurrency());
         Path data = Path.of(config.dataDir());
@@ -90,8 +98,19 @@ public class StreamRuntime {
             totals.createTableIfMissing(Duration.ofSeconds(60));
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
-        store = startStore(url, p, metrics, clock);
+        JdbcTransactions transactions = new JdbcTransactions(dataSource);
+        archiveSpool = new JdbcArchiveSpool(transactions, clock);
+        archiveSpool.createSchema();
+        store = startStore(url, transactions, p, metrics, clock);
         projections = new ProjectionControl(store);
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(
+                config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of).orElse(data.resolve("archive")));
+        archiveFlusher = new ArchiveFlusher(archiveSpool, archive, archiveSettings, clock, Duration.ofSeconds(1));
+        archiveTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("archive-flusher").factory());
+        archiveTimer.scheduleWithFixedDelay(this::flushArchiveIfDue, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        LOG.infof("Archiving every event to %s, prefix %s, buffer %d MiB or %s", archive.location(),
+                archiveSettings.prefix(), config.archive().buffer().size(), archiveSettings.interval());
         if (!followStream) {
             LOG.infof("Not following the stream: this process rebuilds read models");
             return;
@@ -106,9 +125,10 @@ public class StreamRuntime {
         LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
     }
 
-    private InvoiceEventStore startStore(String url, InvoiceStreamsConfig.Projections p, Metrics metrics, Clock clock) {
+    private InvoiceEventStore startStore(String url, JdbcTransactions transactions, InvoiceStreamsConfig.Projections p,
+                                         Metrics metrics, Clock clock) {
         try {
-            return startStore(p, metrics, clock);
+            return startStore(transactions, p, metrics, clock);
         } catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (String.valueOf(cause.getMessage()).contains("Database may be already in use")) {
@@ -121,18 +141,52 @@ public class StreamRuntime {
         }
     }
 
-    private InvoiceEventStore startStore(InvoiceStreamsConfig.Projections p, Metrics metrics, Clock clock) {
-        return InvoiceEventStore.start(new JdbcTransactions(dataSource), nodeId(), config.node().claimTimeout(),
+    private InvoiceEventStore startStore(JdbcTransactions transactions, InvoiceStreamsConfig.Projections p,
+                                         Metrics metrics, Clock clock) {
+        return InvoiceEventStore.start(transactions, nodeId(), config.node().claimTimeout(),
                 clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(List.of(
                         new ProjectionProcessors.Projection(TotalsProjection.NAME,
                                 new TotalsProjection(totals, p.coalesceTotals())),
                         new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
-                                new CountryVerificationProjection(countryVerification, metrics))),
+                                new CountryVerificationProjection(countryVerification, metrics)),
+                        new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
+                                new AuditArchiveProjection(archiveSpool))),
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
+    }
+
+    /** Checks the archive range rules of the configuration; a value outside them stops the start-up. */
+    static ArchiveFlusher.Settings archiveSettings(InvoiceStreamsConfig.Archive archive) {
+        var buffer = archive.buffer();
+        if (buffer.size() < 1 || buffer.size() > 128) {
+            throw new IllegalArgumentException("invoice.archive.buffer.size must be 1 to 128 (MiB), was " + buffer.size());
+        }
+        Duration interval = buffer.interval();
+        boolean inRange = interval.compareTo(Duration.ofSeconds(60)) >= 0 && interval.compareTo(Duration.ofSeconds(900)) <= 0;
+        if (!inRange && !(buffer.allowShortInterval() && interval.isPositive() && interval.getSeconds() < 60)) {
+            throw new IllegalArgumentException("invoice.archive.buffer.interval must be 60s to 900s, was "
+                    + interval.getSeconds() + "s (shorter intervals need invoice.archive.buffer.allow-short-interval,"
+                    + " for dev and tests only)");
+        }
+        if (archive.prefix().startsWith("/") || (!archive.prefix().isEmpty() && !archive.prefix().endsWith("/"))) {
+            throw new IllegalArgumentException("invoice.archive.prefix must be relative and end with '/', was '"
+                    + archive.prefix() + "'");
+        }
+        return new ArchiveFlusher.Settings(archive.prefix(), buffer.size() * 1024L * 1024L, interval);
+    }
+
+    private void flushArchiveIfDue() {
+        try {
+            archiveFlusher.flushIfDue();
+        } catch (RuntimeException e) {
+            LOG.warnf("Flushing the archive failed; its lines stay in the spool and are tried again: %s", e.toString());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         close(consumer);
+        if (archiveTimer != null) {
+            archiveTimer.shutdownNow();
+        }
         close(store);
         close(totals);
         close(dataSource);
@@ -228,6 +282,10 @@ public class StreamRuntime {
 
     public InvoiceTransactionsQueries queries() {
         return new InvoiceTransactionsQueries(dynamoDb, config.table());
+    }
+
+    public ArchiveFlusher archiveFlusher() {
+        return archiveFlusher;
     }
 
     public ProjectionControl projections() {

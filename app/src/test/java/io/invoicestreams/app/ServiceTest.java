@@ -63,6 +63,30 @@ class ServiceTest {
     }
 
     @Test
+    void every_change_reaches_the_audit_archive_within_the_test_buffer_interval() throws Exception {
+        String transaction = "Archived-" + java.util.UUID.randomUUID();
+        put("9000003", transaction, "$7");
+        java.nio.file.Path folder = java.nio.file.Path.of("target/test-data/archive/Invoice");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            if (!java.nio.file.Files.isDirectory(folder)) {
+                return false;
+            }
+            try (var files = java.nio.file.Files.walk(folder)) {
+                return files.filter(p -> p.toString().endsWith(".json.gz")).anyMatch(p -> mentions(p, transaction));
+            }
+        });
+    }
+
+    private static boolean mentions(java.nio.file.Path gz, String transaction) {
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(gz))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("\"transactionId\":\"" + transaction + "\"");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void bad_query_parameters_get_problem_json() {
         given().get("/admin/parked?limit=5000").then().statusCode(400)
                 .contentType("application/problem+json")

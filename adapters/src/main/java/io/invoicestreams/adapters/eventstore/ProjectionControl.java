@@ -106,10 +106,14 @@ public final class ProjectionControl {
      * Stops the read model's processor on this node, clears the read model (its reset handler), resets its tokens
      * to the start of the store and starts it again; it then replays the whole store.
      *
-     * @throws RebuildRefused when another node holds segments of it
+     * @throws RebuildRefused when another node holds segments of it, or the read model does not replay
      */
     public void startRebuild(String name) {
         StreamingEventProcessor processor = processor(name);
+        if (!processor.supportsReset()) {
+            throw new RebuildRefused("'" + name + "' cannot be rebuilt: its handlers do not replay (@DisallowReplay),"
+                    + " because they keep history or have side effects that must happen once");
+        }
         processor.shutDown();
         try {
             processor.resetTokens();
