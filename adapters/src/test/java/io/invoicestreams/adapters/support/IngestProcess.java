@@ -11,7 +11,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Currency;
-import java.util.List;
 
 /**
  * The stream ingestion as a process of its own, for tests that kill it: {@code endpoint table jdbcUrl user}.
@@ -38,16 +37,6 @@ public final class IngestProcess {
     /** Starts the process with this module's test classpath. */
     public static Process start(URI endpoint, String table, String jdbcUrl, String user, java.nio.file.Path log)
             throws java.io.IOException {
-        String classpath = String.join(java.io.File.pathSeparator,
-                java.nio.file.Path.of("target/test-classes").toAbsolutePath().toString(),
-                java.nio.file.Path.of("target/classes").toAbsolutePath().toString(),
-                java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("test.classpath.file",
-                        "target/test-classpath.txt"))).strip());
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(List.of(java, "-Xmx512m", "-Daxoniq.update-checker.disabled=true",
-                "-Ddisable-axoniq-console-message=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, IngestProcess.class.getName(),
-                endpoint.toString(), table, jdbcUrl, user))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return ChildJvm.start(IngestProcess.class, log, endpoint.toString(), table, jdbcUrl, user);
     }
 }
