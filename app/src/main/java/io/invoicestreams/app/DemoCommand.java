@@ -135,26 +135,7 @@ public class DemoCommand {
                     e.getClass().getSimpleName(), e.invoiceNumber().value(), e.transactionId().value(), amount, country,
                     e.change().sequence().value()});
         }
-        int[] widths = new int[rows.getFirst().length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            for (int i = 0; i < widths.length; i++) {
-                out.append(String.format("%-" + widths[i] + "s", rows.get(r)[i])).append(i + 1 < widths.length ? "  " : "");
-            }
-            out.append('\n');
-            if (r == 0) {
-                for (int i = 0; i < widths.length; i++) {
-                    out.append("-".repeat(widths[i])).append(i + 1 < widths.length ? "  " : "");
-                }
-                out.append('\n');
-            }
-        }
-        return out.toString();
+        return TextTable.render(rows);
     }
 
     private static Map<String, AttributeValue> key(String invoice, String transaction) {

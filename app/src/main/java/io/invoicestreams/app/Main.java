@@ -14,7 +14,8 @@ import java.util.Set;
 @QuarkusMain
 public class Main implements QuarkusApplication {
 
-    static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME);
+    static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME, QueryCommand.QUERY,
+            QueryCommand.REPORT);
 
     static final String USAGE = """
             Usage: invoice-streams [COMMAND]
@@ -28,6 +29,10 @@ public class Main implements QuarkusApplication {
               rebuild NAME|--all
                        Rebuild a read model (totals, country-verification) from the whole
                        event store, and exit when it has caught up; see rebuild --help.
+              query --sql "SELECT …" [--format table|csv|json]
+                       Read-only SQL over the audit archive (table 'archive'); see query --help.
+              report daily --from YYYY-MM-DD --to YYYY-MM-DD | report run-rate --days N
+                       The built-in reports over the audit archive.
               --help   Show this help.
 
             Configuration: application.properties keys, -Dkey=value or environment variables
@@ -40,6 +45,9 @@ public class Main implements QuarkusApplication {
     @Inject
     RebuildCommand rebuild;
 
+    @Inject
+    QueryCommand query;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
@@ -47,7 +55,8 @@ public class Main implements QuarkusApplication {
         if (early >= 0) {
             System.exit(early);
         }
-        if (args.length > 0 && args[0].equals(RebuildCommand.NAME) && System.getProperty("quarkus.http.port") == null
+        if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT).contains(args[0])
+                && System.getProperty("quarkus.http.port") == null
                 && System.getenv("QUARKUS_HTTP_PORT") == null) {
             System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
         }
@@ -66,12 +75,25 @@ public class Main implements QuarkusApplication {
         if (args[0].equals(RebuildCommand.NAME)) {
             return checkRebuild(args, out, err);
         }
+        if (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)) {
+            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])) {
+                out.print(QueryCommand.USAGE);
+                return 0;
+            }
+            try {
+                QueryCommand.parse(args);
+                return -1;
+            } catch (IllegalArgumentException e) {
+                err.println("invoice-streams: " + args[0] + ": " + e.getMessage() + "; see " + args[0] + " --help");
+                return 2;
+            }
+        }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
             return 2;
         }
         if (!COMMANDS.contains(args[0])) {
-            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo and rebuild (see --help)");
+            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query and report (see --help)");
             return 2;
         }
         return -1;
@@ -98,6 +120,9 @@ public class Main implements QuarkusApplication {
     public int run(String... args) {
         if (args.length == 1 && args[0].equals("demo")) {
             return demo.run(System.out);
+        }
+        if (args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT))) {
+            return query.run(QueryCommand.parse(args), System.out, System.err);
         }
         if (args.length == 2 && args[0].equals(RebuildCommand.NAME)) {
             java.util.List<String> names = args[1].equals("--all")

@@ -3,6 +3,7 @@ package io.invoicestreams.app;
 import io.invoicestreams.adapters.dynamodb.ShardCheckpoint;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.domain.invoice.Invoice;
+import io.invoicestreams.adapters.archive.ArchiveAnalytics;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
 import io.invoicestreams.domain.invoice.AssignCountryVerifier;
@@ -40,6 +41,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         CountryVerificationProjection.class,
         AuditArchiveProjection.class,
         ArchiveRecord.class,
+        ArchiveAnalytics.DailyReport.class,
+        ArchiveAnalytics.Day.class,
+        ArchiveAnalytics.RunRate.class,
+        ArchiveAnalytics.CurrencyRate.class,
         InvoicesResource.TransactionsPage.class,
         InvoicesResource.Total.class,
         InvoicesResource.Amount.class,

@@ -1,6 +1,7 @@
 package io.invoicestreams.app;
 
 import io.agroal.api.AgroalDataSource;
+import io.invoicestreams.adapters.archive.ArchiveAnalytics;
 import io.invoicestreams.adapters.archive.ArchiveFlusher;
 import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
 import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
@@ -52,6 +53,7 @@ public class StreamRuntime {
     private final InvoiceStreamsConfig config;
     private final MeterRegistry registry;
     private final boolean followStream;
+    private final boolean offline;
 
     private DynamoDbLocalServer dynamoDbLocal;
     private DynamoDbClient dynamoDb;
@@ -64,6 +66,7 @@ public class StreamRuntime {
     private DynamoDbCountryVerificationStore countryVerification;
     private ProjectionControl projections;
     private JdbcArchiveSpool archiveSpool;
+    private ArchiveAnalytics analytics;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
 
@@ -72,13 +75,20 @@ public class StreamRuntime {
         this.config = config;
         this.registry = registry;
         this.followStream = args.length == 0 || !args[0].equals(RebuildCommand.NAME);
+        this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT));
     }
 
     void onStart(@Observes StartupEvent event) {
         ArchiveFlusher.Settings archiveSettings = archiveSettings(config.archive());
+        Path data = Path.of(config.dataDir());
+        Path archiveFolder = config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(data.resolve("archive"));
+        analytics = new ArchiveAnalytics(archiveFolder, archiveSettings.prefix());
+        if (offline) {
+            return; // query and report read the archive's files only
+        }
         Clock clock = Clock.systemUTC();
         Currency currency = currency(config.defaultCurrency());
-        Path data = Path.of(config.dataDir());
         DynamoDbClients clients = dynamoDbClients(data);
         dynamoDb = clients.dynamoDb();
         streams = clients.streams();
@@ -103,8 +113,7 @@ public class StreamRuntime {
         archiveSpool.createSchema();
         store = startStore(url, transactions, p, metrics, clock);
         projections = new ProjectionControl(store);
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(
-                config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of).orElse(data.resolve("archive")));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(archiveFolder);
         archiveFlusher = new ArchiveFlusher(archiveSpool, archive, archiveSettings, clock, Duration.ofSeconds(1));
         archiveTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("archive-flusher").factory());
@@ -282,6 +291,10 @@ public class StreamRuntime {
 
     public InvoiceTransactionsQueries queries() {
         return new InvoiceTransactionsQueries(dynamoDb, config.table());
+    }
+
+    public ArchiveAnalytics analytics() {
+        return analytics;
     }
 
     public ArchiveFlusher archiveFlusher() {

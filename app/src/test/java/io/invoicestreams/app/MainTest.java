@@ -25,6 +25,9 @@ class MainTest {
         assertThat(check("rebuild", "totals")).isEqualTo(-1);
         assertThat(check("rebuild", "country-verification")).isEqualTo(-1);
         assertThat(check("rebuild", "--all")).isEqualTo(-1);
+        assertThat(check("query", "--sql", "select 1 from archive", "--format", "csv")).isEqualTo(-1);
+        assertThat(check("report", "daily", "--from", "2026-11-01", "--to", "2026-11-30")).isEqualTo(-1);
+        assertThat(check("report", "run-rate", "--days", "7")).isEqualTo(-1);
         assertThat(out.size() + err.size()).isZero();
     }
 
@@ -39,7 +42,7 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo and rebuild (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query and report (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
     }
@@ -79,5 +82,22 @@ class MainTest {
                 "totals               [###############---------------]  50% 50,000/100,000 events 5,000 events/s ETA 0:10");
         assertThat(bar.line(new io.invoicestreams.adapters.eventstore.ProjectionControl.Progress("totals", 100_000,
                 100_000, true), 20.0)).endsWith("100% 100,000/100,000 events 5,000 events/s ETA --:-- done");
+    }
+
+    @Test
+    void query_and_report_arguments_are_checked_before_anything_starts() {
+        assertThat(check("query")).isEqualTo(2);
+        assertThat(check("query", "--sql", "select 1", "--format", "xml")).isEqualTo(2);
+        assertThat(check("report", "daily", "--from", "2026-11-31", "--to", "2026-12-01")).isEqualTo(2);
+        assertThat(check("report", "daily", "--from", "2026-11-05", "--to", "2026-11-01")).isEqualTo(2);
+        assertThat(check("report", "run-rate", "--days", "-3")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: query: query needs --sql \"SELECT …\"; see query --help",
+                "invoice-streams: query: --format must be table, csv or json, was 'xml'; see query --help",
+                "invoice-streams: report: --from must be a date YYYY-MM-DD, was '2026-11-31'; see report --help",
+                "invoice-streams: report: --to 2026-11-01 is before --from 2026-11-05; see report --help",
+                "invoice-streams: report: run-rate needs --days N, a whole number from 1; see report --help");
+        assertThat(check("query", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("report daily --from YYYY-MM-DD");
     }
 }

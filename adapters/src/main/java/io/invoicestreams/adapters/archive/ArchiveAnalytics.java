@@ -1,0 +1,219 @@
+package io.invoicestreams.adapters.archive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Ad hoc SQL and reports over the local archive with DuckDB: the gzip JSON lines are read into a table
+ * {@code archive} with typed columns (money {@code DECIMAL(18,2)}, times {@code TIMESTAMPTZ} in UTC). Reports read
+ * only the hour folders of the days they cover. Users' SQL runs after external access is switched off and the
+ * configuration locked, so it can read the {@code archive} table and nothing else.
+ */
+public final class ArchiveAnalytics {
+
+    /** The archive's columns, as the archive lines write them. */
+    static final String COLUMNS = "{position: 'BIGINT', eventType: 'VARCHAR', invoiceNumber: 'VARCHAR',"
+            + " transactionId: 'VARCHAR', amountBefore: 'DECIMAL(18,2)', amountAfter: 'DECIMAL(18,2)',"
+            + " currency: 'VARCHAR', country: 'VARCHAR', previousCountry: 'VARCHAR', invoiceDate: 'VARCHAR',"
+            + " document: 'JSON', verifier: 'VARCHAR', eventId: 'VARCHAR', shardId: 'VARCHAR', sequence: 'VARCHAR',"
+            + " time: 'TIMESTAMPTZ'}";
+
+    /** Clear refusals for what the locked DuckDB would refuse anyway: commands and file functions. */
+    private static final Pattern REFUSED = Pattern.compile("(?is).*\\b(attach|detach|copy|export|import|install|load"
+            + "|pragma|checkpoint|read_\\w+|glob|\\w+_scan)\\b.*");
+
+    /** A query's answer. */
+    public record Result(List<String> columns, List<List<Object>> rows, int filesRead) {
+    }
+
+    /** One day of the daily report, per currency. */
+    public record Day(LocalDate day, String currency, long transactions, BigDecimal maxAmount, BigDecimal sumAmount,
+                      BigDecimal runRate) {
+    }
+
+    public record DailyReport(LocalDate from, LocalDate to, List<Day> days, int filesRead) {
+    }
+
+    /** The average daily amount of new transactions over {@code days} days, per currency. */
+    public record RunRate(LocalDate from, LocalDate to, int days, List<CurrencyRate> rates, int filesRead) {
+    }
+
+    public record CurrencyRate(String currency, BigDecimal averageDailyAmount, BigDecimal total, long transactions) {
+    }
+
+    /** SQL that would reach outside the archive, or change something. */
+    public static final class RefusedQuery extends IllegalArgumentException {
+        public RefusedQuery(String message) {
+            super(message);
+        }
+    }
+
+    private final Path root;
+    private final String prefix;
+
+    /** @param root the archive folder; {@code prefix} the objects' key prefix, such as {@code Invoice/} */
+    public ArchiveAnalytics(Path root, String prefix) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    /** Runs one read-only SELECT (or WITH … SELECT) over the whole archive. */
+    public Result query(String sql) {
+        String statement = sql == null ? "" : sql.strip();
+        if (statement.endsWith(";")) {
+            statement = statement.substring(0, statement.length() - 1).strip();
+        }
+        if (statement.isEmpty() || statement.contains(";")) {
+            throw new RefusedQuery("give exactly one SELECT statement");
+        }
+        if (!statement.toLowerCase(Locale.ROOT).matches("(?s)^(select|with)\\b.*")) {
+            throw new RefusedQuery("only SELECT (or WITH … SELECT) is allowed; the archive is read-only");
+        }
+        if (REFUSED.matcher(statement).matches()) {
+            throw new RefusedQuery("the query uses a command or file function that is not allowed (COPY, ATTACH,"
+                    + " INSTALL, LOAD, PRAGMA, glob, read_* and *_scan); query the table 'archive' only");
+        }
+        List<Path> files = files(null, null);
+        return run(files, statement, List.of());
+    }
+
+    /** Per day and currency: new transactions, their max and sum, and the running average of the daily sums. */
+    public DailyReport daily(LocalDate from, LocalDate to, boolean prune) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
+        }
+        List<Path> files = prune ? files(from, to) : files(null, null);
+        Result result = run(files, """
+                SELECT CAST(time AS DATE) AS day, currency, COUNT(*) AS transactions,
+                       MAX(amountAfter) AS max_amount, SUM(amountAfter) AS sum_amount
+                FROM archive
+                WHERE eventType = 'TransactionRecorded' AND CAST(time AS DATE) BETWEEN ? AND ?
+                GROUP BY ALL ORDER BY currency, day""", List.of(from, to));
+        List<Day> days = new ArrayList<>();
+        String currency = null;
+        BigDecimal running = BigDecimal.ZERO;
+        for (List<Object> row : result.rows()) {
+            LocalDate day = (LocalDate) row.get(0);
+            if (!row.get(1).equals(currency)) {
+                currency = (String) row.get(1);
+                running = BigDecimal.ZERO;
+            }
+            BigDecimal sum = (BigDecimal) row.get(4);
+            running = running.add(sum);
+            long elapsed = day.toEpochDay() - from.toEpochDay() + 1;
+            days.add(new Day(day, currency, ((Number) row.get(2)).longValue(), (BigDecimal) row.get(3), sum,
+                    running.divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_EVEN)));
+        }
+        return new DailyReport(from, to, days, result.filesRead());
+    }
+
+    /** The average daily amount of new transactions over the {@code days} days ending with {@code today}. */
+    public RunRate runRate(int days, LocalDate today) {
+        if (days < 1 || days > 3660) {
+            throw new IllegalArgumentException("days must be 1 to 3660, was " + days);
+        }
+        LocalDate from = today.minusDays(days - 1L);
+        Result result = run(files(from, today), """
+                SELECT currency, SUM(amountAfter) AS total, COUNT(*) AS transactions
+                FROM archive
+                WHERE eventType = 'TransactionRecorded' AND CAST(time AS DATE) BETWEEN ? AND ?
+                GROUP BY ALL ORDER BY currency""", List.of(from, today));
+        List<CurrencyRate> rates = result.rows().stream().map(r -> new CurrencyRate((String) r.get(0),
+                ((BigDecimal) r.get(1)).divide(BigDecimal.valueOf(days), 2, RoundingMode.HALF_EVEN),
+                (BigDecimal) r.get(1), ((Number) r.get(2)).longValue())).toList();
+        return new RunRate(from, today, days, rates, result.filesRead());
+    }
+
+    /** The archive's objects, all of them or only those under the hour folders of the days from..to. */
+    List<Path> files(LocalDate from, LocalDate to) {
+        Path base = root.resolve(prefix);
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        List<Path> folders = new ArrayList<>();
+        if (from == null) {
+            folders.add(base);
+        } else {
+            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                Path day = base.resolve(String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(),
+                        d.getDayOfMonth()));
+                if (Files.isDirectory(day)) {
+                    folders.add(day);
+                }
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path folder : folders) {
+            try (Stream<Path> walk = Files.walk(folder)) {
+                walk.filter(p -> p.getFileName().toString().endsWith(".json.gz")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + folder, e);
+            }
+        }
+        return files;
+    }
+
+    private Result run(List<Path> files, String sql, List<Object> parameters) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            try (Statement s = duck.createStatement()) {
+                s.execute("SET TimeZone = 'UTC'");
+                if (files.isEmpty()) {
+                    s.execute("CREATE TABLE archive (" + COLUMNS.substring(1, COLUMNS.length() - 1)
+                            .replaceAll("(\\w+): '([^']+)'", "\"$1\" $2") + ")");
+                } else {
+                    StringBuilder list = new StringBuilder("[");
+                    for (int i = 0; i < files.size(); i++) {
+                        list.append(i == 0 ? "" : ", ").append('\'')
+                                .append(files.get(i).toAbsolutePath().toString().replace("'", "''")).append('\'');
+                    }
+                    s.execute("CREATE TABLE archive AS SELECT * FROM read_json(" + list + "], format ="
+                            + " 'newline_delimited', compression = 'gzip', columns = " + COLUMNS + ")");
+                }
+                s.execute("SET enable_external_access = false");
+                s.execute("SET lock_configuration = true");
+            }
+            try (PreparedStatement ps = duck.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    List<String> columns = new ArrayList<>();
+                    for (int c = 1; c <= meta.getColumnCount(); c++) {
+                        columns.add(meta.getColumnLabel(c));
+                    }
+                    List<List<Object>> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>(columns.size());
+                        for (int c = 1; c <= columns.size(); c++) {
+                            Object value = rs.getObject(c);
+                            row.add(value instanceof java.sql.Date date ? date.toLocalDate() : value);
+                        }
+                        rows.add(row);
+                    }
+                    return new Result(columns, rows, files.size());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("the query failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.invoicestreams.adapters.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.invoicestreams.adapters.support.TestDatabases;
+import io.invoicestreams.domain.CountryCode;
+import io.invoicestreams.domain.InvoiceDocument;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.Money;
+import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.invoice.ChangeIdentity;
+import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.domain.invoice.SequenceNumber;
+import io.invoicestreams.projections.audit.ArchiveRecord;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DuckDB over the archive's gzip JSON lines: typed columns, pruned reports, and a locked sandbox for users' SQL. */
+class ArchiveAnalyticsTest {
+
+    @TempDir
+    Path folder;
+
+    private ArchiveAnalytics analytics;
+    private final Map<LocalDate, BigDecimal> sums = new TreeMap<>();
+    private final Map<LocalDate, BigDecimal> maxima = new TreeMap<>();
+    private final Map<LocalDate, Long> counts = new TreeMap<>();
+    private long lines;
+
+    @BeforeEach
+    void archive() {
+        JdbcArchiveSpool spool = new JdbcArchiveSpool(TestDatabases.H2.fresh(), Clock.systemUTC());
+        spool.createSchema();
+        Random random = new Random(3);
+        Instant start = Instant.parse("2026-11-01T00:00:00Z");
+        for (long p = 1; p <= 3_000; p++) {
+            Instant time = start.plusSeconds(random.nextInt(10 * 24 * 3600));
+            BigDecimal amount = new BigDecimal(random.nextInt(100_000)).movePointLeft(2);
+            InvoiceNumber invoice = new InvoiceNumber("INV" + random.nextInt(50));
+            TransactionId transaction = new TransactionId("T" + p);
+            ChangeIdentity change = new ChangeIdentity("evt-" + p, "s", new SequenceNumber(Long.toString(p)), time);
+            if (p % 10 == 0) {
+                spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionRemoved(invoice, transaction,
+                        Money.of(amount, java.util.Currency.getInstance("USD")), new CountryCode("USA"), change)));
+            } else {
+                spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionRecorded(invoice, transaction,
+                        Money.of(amount, java.util.Currency.getInstance("USD")), new CountryCode("USA"), "06062016",
+                        InvoiceDocument.empty(), change)));
+                LocalDate day = LocalDate.ofInstant(time, ZoneOffset.UTC);
+                sums.merge(day, amount, BigDecimal::add);
+                maxima.merge(day, amount, BigDecimal::max);
+                counts.merge(day, 1L, Long::sum);
+            }
+            lines++;
+        }
+        new ArchiveFlusher(spool, new LocalDirectoryArchive(folder),
+                new ArchiveFlusher.Settings("Invoice/", 64 * 1024, Duration.ofSeconds(300)), Clock.systemUTC(),
+                Duration.ofMillis(1)).flushAll();
+        analytics = new ArchiveAnalytics(folder, "Invoice/");
+    }
+
+    @Test
+    void sql_sees_every_archived_change_with_typed_columns() {
+        ArchiveAnalytics.Result count = analytics.query("select count(*) as n, typeof(any_value(amountAfter)) as t,"
+                + " typeof(any_value(time)) as ts from archive");
+
+        assertThat(count.columns()).containsExactly("n", "t", "ts");
+        assertThat(count.rows().getFirst()).containsExactly(lines, "DECIMAL(18,2)", "TIMESTAMP WITH TIME ZONE");
+        assertThat(count.filesRead()).isEqualTo(analytics.files(null, null).size()).isGreaterThan(10);
+    }
+
+    @Test
+    void the_daily_report_matches_sums_computed_here_and_reads_only_the_days_asked_for() {
+        LocalDate from = LocalDate.parse("2026-11-03");
+        LocalDate to = LocalDate.parse("2026-11-05");
+
+        ArchiveAnalytics.DailyReport pruned = analytics.daily(from, to, true);
+        ArchiveAnalytics.DailyReport full = analytics.daily(from, to, false);
+
+        assertThat(pruned.days()).extracting(ArchiveAnalytics.Day::day).containsExactly(from, from.plusDays(1), to);
+        for (ArchiveAnalytics.Day day : pruned.days()) {
+            assertThat(day.sumAmount()).isEqualByComparingTo(sums.get(day.day()));
+            assertThat(day.maxAmount()).isEqualByComparingTo(maxima.get(day.day()));
+            assertThat(day.transactions()).isEqualTo(counts.get(day.day()));
+            assertThat(day.currency()).isEqualTo("USD");
+        }
+        BigDecimal threeDays = sums.get(from).add(sums.get(from.plusDays(1))).add(sums.get(to));
+        assertThat(pruned.days().getLast().runRate()).isEqualByComparingTo(
+                threeDays.divide(BigDecimal.valueOf(3), 2, java.math.RoundingMode.HALF_EVEN));
+        assertThat(full.days()).isEqualTo(pruned.days());
+        assertThat(pruned.filesRead()).isLessThan(full.filesRead()).isEqualTo(analytics.files(from, to).size());
+    }
+
+    @Test
+    void the_run_rate_is_the_average_daily_amount_over_the_last_days() {
+        ArchiveAnalytics.RunRate rate = analytics.runRate(4, LocalDate.parse("2026-11-10"));
+
+        BigDecimal total = sums.entrySet().stream().filter(e -> !e.getKey().isBefore(LocalDate.parse("2026-11-07")))
+                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(rate.rates()).singleElement().satisfies(r -> {
+            assertThat(r.total()).isEqualByComparingTo(total);
+            assertThat(r.averageDailyAmount()).isEqualByComparingTo(
+                    total.divide(BigDecimal.valueOf(4), 2, java.math.RoundingMode.HALF_EVEN));
+        });
+        assertThat(rate.from()).isEqualTo(LocalDate.parse("2026-11-07"));
+    }
+
+    @Test
+    void sql_that_reaches_outside_the_archive_or_changes_something_is_refused() {
+        assertThatThrownBy(() -> analytics.query("copy archive to '/tmp/x.csv'"))
+                .isInstanceOf(ArchiveAnalytics.RefusedQuery.class).hasMessageContaining("only SELECT");
+        assertThatThrownBy(() -> analytics.query("select * from read_csv('/etc/passwd')"))
+                .isInstanceOf(ArchiveAnalytics.RefusedQuery.class).hasMessageContaining("file function");
+        assertThatThrownBy(() -> analytics.query("select 1; attach 'x.db'"))
+                .isInstanceOf(ArchiveAnalytics.RefusedQuery.class).hasMessageContaining("exactly one SELECT");
+        assertThatThrownBy(() -> analytics.query("create table t as select 1"))
+                .isInstanceOf(ArchiveAnalytics.RefusedQuery.class);
+        // Past the word check, DuckDB itself is locked: no file access from a SELECT.
+        assertThatThrownBy(() -> analytics.query("select * from '/etc/passwd'"))
+                .hasMessageContaining("the query failed");
+        assertThat(analytics.query("select count(*) from archive where eventType = 'TransactionRemoved'").rows()
+                .getFirst().getFirst()).isEqualTo(300L);
+    }
+
+    @Test
+    void an_empty_archive_answers_with_no_rows() {
+        ArchiveAnalytics empty = new ArchiveAnalytics(folder.resolve("none"), "Invoice/");
+        assertThat(empty.query("select count(*) from archive").rows().getFirst().getFirst()).isEqualTo(0L);
+        assertThat(empty.daily(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02"), true).days()).isEmpty();
+    }
+}

@@ -1,0 +1,65 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.adapters.archive.ArchiveAnalytics;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/** The built-in reports over the audit archive; each reads only the days it covers and says how many files. */
+@Path("/analytics")
+@Produces(MediaType.APPLICATION_JSON)
+public class AnalyticsResource {
+
+    /** The longest range a daily report covers in one request. */
+    static final int MAX_DAYS = 3660;
+
+    private final StreamRuntime runtime;
+
+    AnalyticsResource(StreamRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Per day and currency: new transactions, the max and the sum of their amounts, and the running daily average. */
+    @GET
+    @Path("daily")
+    public ArchiveAnalytics.DailyReport daily(@QueryParam("from") String fromParam, @QueryParam("to") String toParam) {
+        LocalDate from = date("from", fromParam);
+        LocalDate to = date("to", toParam);
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
+        }
+        if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
+            throw new IllegalArgumentException("the range may cover at most " + MAX_DAYS + " days");
+        }
+        return runtime.analytics().daily(from, to, true);
+    }
+
+    /** The average daily amount of new transactions over the last {@code days} days, today (UTC) included. */
+    @GET
+    @Path("run-rate")
+    public ArchiveAnalytics.RunRate runRate(@QueryParam("days") @DefaultValue("7") String daysParam) {
+        int days = Problems.intParam("days", daysParam);
+        if (days < 1 || days > MAX_DAYS) {
+            throw new IllegalArgumentException("days must be between 1 and " + MAX_DAYS + ", was " + days);
+        }
+        return runtime.analytics().runRate(days, LocalDate.now(ZoneOffset.UTC));
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required, as YYYY-MM-DD");
+        }
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be a date YYYY-MM-DD, was '"
+                    + io.invoicestreams.domain.Texts.abbreviate(value) + "'");
+        }
+    }
+}
