@@ -162,6 +162,23 @@ public interface InvoiceStreamsConfig {
         /** Folder of the local archive, the embedded default. Empty: {data-dir}/archive. */
         java.util.Optional<String> localDir();
 
+        S3 s3();
+
+        interface S3 {
+            /** Bucket of the archive on S3. Empty: the local folder. */
+            java.util.Optional<String> bucket();
+
+            /** Endpoint of an S3-compatible store (s3proxy, MinIO). Empty: AWS. */
+            java.util.Optional<URI> endpoint();
+
+            /** Region. Empty: the default provider chain (us-east-1 with an endpoint). */
+            java.util.Optional<String> region();
+
+            /** Path-style requests, which S3-compatible stores need. */
+            @WithDefault("false")
+            boolean pathStyle();
+        }
+
         Buffer buffer();
 
         interface Buffer {

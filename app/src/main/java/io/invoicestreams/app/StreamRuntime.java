@@ -5,6 +5,9 @@ import io.invoicestreams.adapters.archive.ArchiveAnalytics;
 import io.invoicestreams.adapters.archive.ArchiveFlusher;
 import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
 import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
+import io.invoicestreams.adapters.archive.S3Archive;
+import io.invoicestreams.adapters.archive.S3ArchiveCache;
+import io.invoicestreams.projections.audit.AuditArchive;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.projections.audit.AuditArchiveProjection;
 import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
@@ -67,6 +70,7 @@ public class StreamRuntime {
     private ProjectionControl projections;
     private JdbcArchiveSpool archiveSpool;
     private ArchiveAnalytics analytics;
+    private software.amazon.awssdk.services.s3.S3Client archiveS3;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
 
@@ -83,7 +87,14 @@ public class StreamRuntime {
         Path data = Path.of(config.dataDir());
         Path archiveFolder = config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of)
                 .orElse(data.resolve("archive"));
-        analytics = new ArchiveAnalytics(archiveFolder, archiveSettings.prefix());
+        var s3 = config.archive().s3();
+        if (s3.bucket().filter(b -> !b.isBlank()).isPresent()) {
+            archiveS3 = S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle());
+            analytics = new ArchiveAnalytics(new S3ArchiveCache(archiveS3, s3.bucket().get(), archiveSettings.prefix(),
+                    data.resolve("archive-cache")));
+        } else {
+            analytics = new ArchiveAnalytics(archiveFolder, archiveSettings.prefix());
+        }
         if (offline) {
             return; // query and report read the archive's files only
         }
@@ -113,7 +124,8 @@ public class StreamRuntime {
         archiveSpool.createSchema();
         store = startStore(url, transactions, p, metrics, clock);
         projections = new ProjectionControl(store);
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(archiveFolder);
+        AuditArchive archive = archiveS3 != null ? new S3Archive(archiveS3, s3.bucket().get())
+                : new LocalDirectoryArchive(archiveFolder);
         archiveFlusher = new ArchiveFlusher(archiveSpool, archive, archiveSettings, clock, Duration.ofSeconds(1));
         archiveTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("archive-flusher").factory());
@@ -202,6 +214,7 @@ public class StreamRuntime {
         close(streams);
         close(dynamoDb);
         close(dynamoDbLocal);
+        close(archiveS3);
     }
 
     private DynamoDbClients dynamoDbClients(Path data) {

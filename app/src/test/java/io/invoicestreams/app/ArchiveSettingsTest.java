@@ -23,6 +23,31 @@ class ArchiveSettingsTest {
             }
 
             @Override
+            public S3 s3() {
+                return new S3() {
+                    @Override
+                    public Optional<String> bucket() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<java.net.URI> endpoint() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> region() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public boolean pathStyle() {
+                        return false;
+                    }
+                };
+            }
+
+            @Override
             public Buffer buffer() {
                 return new Buffer() {
                     @Override

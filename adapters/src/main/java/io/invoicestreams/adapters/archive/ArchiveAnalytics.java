@@ -66,13 +66,22 @@ public final class ArchiveAnalytics {
         }
     }
 
-    private final Path root;
-    private final String prefix;
+    /** Where the archive's objects are read from, as local files: the folder itself, or a cache of S3. */
+    @FunctionalInterface
+    public interface Source {
+        /** The objects of the days from..to (both null: all of them), as local files. */
+        List<Path> files(LocalDate from, LocalDate to);
+    }
 
-    /** @param root the archive folder; {@code prefix} the objects' key prefix, such as {@code Invoice/} */
+    private final Source source;
+
+    /** Over a local archive folder; {@code prefix} is the objects' key prefix, such as {@code Invoice/}. */
     public ArchiveAnalytics(Path root, String prefix) {
-        this.root = Objects.requireNonNull(root, "root");
-        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this(local(root, prefix));
+    }
+
+    public ArchiveAnalytics(Source source) {
+        this.source = Objects.requireNonNull(source, "source");
     }
 
     /** Runs one read-only SELECT (or WITH … SELECT) over the whole archive. */
@@ -144,6 +153,23 @@ public final class ArchiveAnalytics {
 
     /** The archive's objects, all of them or only those under the hour folders of the days from..to. */
     List<Path> files(LocalDate from, LocalDate to) {
+        return source.files(from, to);
+    }
+
+    /** The key prefixes of the days from..to: {@code Invoice/2026/11/24/}. */
+    public static List<String> dayPrefixes(String prefix, LocalDate from, LocalDate to) {
+        List<String> prefixes = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            prefixes.add(prefix + String.format("%04d/%02d/%02d/", d.getYear(), d.getMonthValue(), d.getDayOfMonth()));
+        }
+        return prefixes;
+    }
+
+    static Source local(Path root, String prefix) {
+        return (from, to) -> localFiles(root, prefix, from, to);
+    }
+
+    private static List<Path> localFiles(Path root, String prefix, LocalDate from, LocalDate to) {
         Path base = root.resolve(prefix);
         if (!Files.isDirectory(base)) {
             return List.of();
@@ -152,11 +178,9 @@ public final class ArchiveAnalytics {
         if (from == null) {
             folders.add(base);
         } else {
-            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                Path day = base.resolve(String.format("%04d/%02d/%02d", d.getYear(), d.getMonthValue(),
-                        d.getDayOfMonth()));
-                if (Files.isDirectory(day)) {
-                    folders.add(day);
+            for (String day : dayPrefixes("", from, to)) {
+                if (Files.isDirectory(base.resolve(day))) {
+                    folders.add(base.resolve(day));
                 }
             }
         }

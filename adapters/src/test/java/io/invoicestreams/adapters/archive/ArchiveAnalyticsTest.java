@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveAnalyticsTest {
 
     @TempDir
-    Path folder;
+    static Path folder;
 
-    private ArchiveAnalytics analytics;
-    private final Map<LocalDate, BigDecimal> sums = new TreeMap<>();
-    private final Map<LocalDate, BigDecimal> maxima = new TreeMap<>();
-    private final Map<LocalDate, Long> counts = new TreeMap<>();
-    private long lines;
+    private static ArchiveAnalytics analytics;
+    private static final Map<LocalDate, BigDecimal> sums = new TreeMap<>();
+    private static final Map<LocalDate, BigDecimal> maxima = new TreeMap<>();
+    private static final Map<LocalDate, Long> counts = new TreeMap<>();
+    private static long lines;
 
-    @BeforeEach
-    void archive() {
+    /** One archive of 3,000 changes over ten days, shared by the tests (they only read it). */
+    @BeforeAll
+    static void archive() {
         JdbcArchiveSpool spool = new JdbcArchiveSpool(TestDatabases.H2.fresh(), Clock.systemUTC());
         spool.createSchema();
         Random random = new Random(3);

@@ -1,0 +1,66 @@
+package io.invoicestreams.adapters.archive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The S3 archive as local files for DuckDB, which cannot read S3 here (no httpfs): lists only the day prefixes a
+ * report needs, and downloads the objects it does not hold yet into a cache folder. Archive objects never change
+ * once written (a retry writes the same bytes), so a cached object of the same size is current.
+ */
+public final class S3ArchiveCache implements ArchiveAnalytics.Source {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final Path cache;
+
+    public S3ArchiveCache(S3Client s3, String bucket, String prefix, Path cache) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.cache = Objects.requireNonNull(cache, "cache");
+    }
+
+    @Override
+    public List<Path> files(LocalDate from, LocalDate to) {
+        List<String> prefixes = from == null ? List.of(prefix) : ArchiveAnalytics.dayPrefixes(prefix, from, to);
+        List<Path> files = new ArrayList<>();
+        for (String dayPrefix : prefixes) {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(dayPrefix)).contents()) {
+                if (object.key().endsWith(".json.gz")) {
+                    files.add(fetch(object));
+                }
+            }
+        }
+        return files;
+    }
+
+    private Path fetch(S3Object object) {
+        Path local = cache.resolve(object.key()).normalize();
+        if (!local.startsWith(cache)) {
+            throw new IllegalArgumentException("archive key " + object.key() + " leaves the cache folder");
+        }
+        try {
+            if (Files.exists(local) && Files.size(local) == object.size()) {
+                return local;
+            }
+            Files.createDirectories(local.getParent());
+            Path temporary = Files.createTempFile(local.getParent(), ".get-", ".tmp");
+            Files.write(temporary, s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
+            Files.move(temporary, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return local;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot cache s3://" + bucket + "/" + object.key(), e);
+        }
+    }
+}
