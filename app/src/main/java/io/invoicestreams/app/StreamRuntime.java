@@ -121,8 +121,10 @@ public class StreamRuntime {
         }
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
         archiveSpool = new JdbcArchiveSpool(transactions, clock);
-        archiveSpool.createSchema();
-        store = startStore(url, transactions, p, metrics, clock);
+        store = onStoreDatabase(url, () -> {
+            archiveSpool.createSchema(); // before the archive processor starts with the store
+            return startStore(transactions, p, metrics, clock);
+        });
         projections = new ProjectionControl(store);
         AuditArchive archive = archiveS3 != null ? new S3Archive(archiveS3, s3.bucket().get())
                 : new LocalDirectoryArchive(archiveFolder);
@@ -146,10 +148,10 @@ public class StreamRuntime {
         LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
     }
 
-    private InvoiceEventStore startStore(String url, JdbcTransactions transactions, InvoiceStreamsConfig.Projections p,
-                                         Metrics metrics, Clock clock) {
+    /** Runs the first use of the event store's database, turning H2's file lock into a message a person can act on. */
+    private static <T> T onStoreDatabase(String url, java.util.function.Supplier<T> work) {
         try {
-            return startStore(transactions, p, metrics, clock);
+            return work.get();
         } catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (String.valueOf(cause.getMessage()).contains("Database may be already in use")) {

@@ -2,8 +2,6 @@ package io.invoicestreams.adapters.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,7 @@ public final class LocalS3 {
                         .start();
                 Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
                 long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!listening(port)) {
+                while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
                     if (!server.isAlive() || System.nanoTime() > deadline) {
                         throw new IllegalStateException("s3proxy did not start on port " + port);
                     }
@@ -57,14 +55,5 @@ public final class LocalS3 {
             }
         }
         return endpoint;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
