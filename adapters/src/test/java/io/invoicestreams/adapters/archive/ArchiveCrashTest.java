@@ -74,10 +74,8 @@ class ArchiveCrashTest {
     @Test
     void kill_9_in_the_middle_of_flushing_loses_nothing_and_archives_nothing_twice() throws Exception {
         Process flushing = flush(0, 8);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (objects().size() < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(20)).until(() -> objects().size() >= 5);
         flushing.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(objects().size()).as("killed mid-flush").isBetween(5, LINES / ArchiveFlushProcess.LINES_PER_OBJECT - 1);
 
