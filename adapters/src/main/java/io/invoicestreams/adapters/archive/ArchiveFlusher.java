@@ -94,22 +94,29 @@ public final class ArchiveFlusher {
         return done;
     }
 
-    /** Cuts lines in position order into objects: a new object at each hour change or when one would be full. */
+    /**
+     * Cuts lines into objects: one UTC hour each, in position order within the hour, and a new object when one would
+     * be full. Lines of one hour stay together even when other hours' lines come between them (a backlog, or shards
+     * interleaved around an hour boundary).
+     */
     private List<List<JdbcArchiveSpool.Line>> cut(List<JdbcArchiveSpool.Line> lines) {
-        List<List<JdbcArchiveSpool.Line>> objects = new ArrayList<>();
-        List<JdbcArchiveSpool.Line> current = new ArrayList<>();
-        long bytes = 0;
+        java.util.Map<String, List<JdbcArchiveSpool.Line>> hours = new java.util.LinkedHashMap<>();
         for (JdbcArchiveSpool.Line line : lines) {
-            boolean otherHour = !current.isEmpty() && !current.getFirst().hourPrefix().equals(line.hourPrefix());
-            if (otherHour || (!current.isEmpty() && bytes + line.bytes() > settings.sizeBytes())) {
-                objects.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(line);
-            bytes += line.bytes();
+            hours.computeIfAbsent(line.hourPrefix(), h -> new ArrayList<>()).add(line);
         }
-        if (!current.isEmpty()) {
+        List<List<JdbcArchiveSpool.Line>> objects = new ArrayList<>();
+        for (List<JdbcArchiveSpool.Line> hour : hours.values()) {
+            List<JdbcArchiveSpool.Line> current = new ArrayList<>();
+            long bytes = 0;
+            for (JdbcArchiveSpool.Line line : hour) {
+                if (!current.isEmpty() && bytes + line.bytes() > settings.sizeBytes()) {
+                    objects.add(current);
+                    current = new ArrayList<>();
+                    bytes = 0;
+                }
+                current.add(line);
+                bytes += line.bytes();
+            }
             objects.add(current);
         }
         return objects;

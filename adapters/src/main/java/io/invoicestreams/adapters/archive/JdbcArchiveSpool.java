@@ -56,7 +56,7 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
                         + "position BIGINT NOT NULL PRIMARY KEY, "
                         + "hour_prefix VARCHAR(16) NOT NULL, "
-                        + "line TEXT NOT NULL, "
+                        + "line VARCHAR(1000000) NOT NULL, "
                         + "line_bytes INTEGER NOT NULL, "
                         + "spooled_at BIGINT NOT NULL, "
                         + "object_key VARCHAR(1024))");

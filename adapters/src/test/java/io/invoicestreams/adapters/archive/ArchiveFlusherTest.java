@@ -129,6 +129,21 @@ class ArchiveFlusherTest {
     }
 
     @Test
+    void lines_of_one_hour_stay_in_one_object_when_other_hours_come_between_them() throws IOException {
+        spool.append(recorded(1, Instant.parse("2026-11-24T10:59:58Z")));
+        spool.append(recorded(2, Instant.parse("2026-11-24T11:00:01Z")));
+        spool.append(recorded(3, Instant.parse("2026-11-24T10:59:59Z")));
+        spool.append(recorded(4, Instant.parse("2026-11-24T11:00:02Z")));
+
+        flusher(archive, 1_000_000, Duration.ofSeconds(300)).flushAll();
+
+        assertThat(objects()).containsExactly(
+                "Invoice/2026/11/24/10/invoice-events-00000000000000000001-00000000000000000003.json.gz",
+                "Invoice/2026/11/24/11/invoice-events-00000000000000000002-00000000000000000004.json.gz");
+        assertThat(lines(objects().getFirst())).extracting(l -> l.get("position").asLong()).containsExactly(1L, 3L);
+    }
+
+    @Test
     void a_flush_cut_short_after_its_write_writes_the_same_object_again_and_nothing_twice() throws IOException {
         // The store keeps the object, then the process "dies" before the spool forgets the lines.
         AtomicInteger writes = new AtomicInteger();
