@@ -179,6 +179,23 @@ public interface InvoiceStreamsConfig {
             boolean pathStyle();
         }
 
+        Retention retention();
+
+        /** The retention that archive lifecycle applies to the bucket, in days from an object's creation. */
+        interface Retention {
+            /** Days before an object moves to STANDARD_IA; 30 or more. */
+            @WithDefault("30")
+            int infrequentAccessDays();
+
+            /** Days before an object moves to GLACIER; at least 30 after infrequent access. */
+            @WithDefault("90")
+            int glacierDays();
+
+            /** Days before an object is deleted: seven years. */
+            @WithDefault("2557")
+            int expireDays();
+        }
+
         Buffer buffer();
 
         interface Buffer {

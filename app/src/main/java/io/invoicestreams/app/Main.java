@@ -15,7 +15,7 @@ import java.util.Set;
 public class Main implements QuarkusApplication {
 
     static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME, QueryCommand.QUERY,
-            QueryCommand.REPORT);
+            QueryCommand.REPORT, ArchiveCommand.NAME);
 
     static final String USAGE = """
             Usage: invoice-streams [COMMAND]
@@ -33,6 +33,9 @@ public class Main implements QuarkusApplication {
                        Read-only SQL over the audit archive (table 'archive'); see query --help.
               report daily --from YYYY-MM-DD --to YYYY-MM-DD | report run-rate --days N
                        The built-in reports over the audit archive.
+              archive lifecycle [--dry-run] [--infrequent-access-days N] [--glacier-days M] [--expire-days D]
+                       Apply the archive's retention (S3 lifecycle rules; seven years by
+                       default); for a local folder, print what it would do. See archive --help.
               --help   Show this help.
 
             Configuration: application.properties keys, -Dkey=value or environment variables
@@ -48,6 +51,9 @@ public class Main implements QuarkusApplication {
     @Inject
     QueryCommand query;
 
+    @Inject
+    ArchiveCommand archive;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
@@ -55,7 +61,8 @@ public class Main implements QuarkusApplication {
         if (early >= 0) {
             System.exit(early);
         }
-        if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT).contains(args[0])
+        if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT, ArchiveCommand.NAME)
+                .contains(args[0])
                 && System.getProperty("quarkus.http.port") == null
                 && System.getenv("QUARKUS_HTTP_PORT") == null) {
             System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
@@ -88,12 +95,26 @@ public class Main implements QuarkusApplication {
                 return 2;
             }
         }
+        if (args[0].equals(ArchiveCommand.NAME)) {
+            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])
+                    || args.length == 3 && args[1].equals("lifecycle") && Set.of("--help", "-h").contains(args[2])) {
+                out.print(ArchiveCommand.USAGE);
+                return 0;
+            }
+            try {
+                ArchiveCommand.parse(args);
+                return -1;
+            } catch (IllegalArgumentException e) {
+                err.println("invoice-streams: archive: " + e.getMessage() + "; see archive --help");
+                return 2;
+            }
+        }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
             return 2;
         }
         if (!COMMANDS.contains(args[0])) {
-            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query and report (see --help)");
+            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query, report and archive (see --help)");
             return 2;
         }
         return -1;
@@ -123,6 +144,9 @@ public class Main implements QuarkusApplication {
         }
         if (args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT))) {
             return query.run(QueryCommand.parse(args), System.out, System.err);
+        }
+        if (args.length > 0 && args[0].equals(ArchiveCommand.NAME)) {
+            return archive.run(ArchiveCommand.parse(args), System.out, System.err);
         }
         if (args.length == 2 && args[0].equals(RebuildCommand.NAME)) {
             java.util.List<String> names = args[1].equals("--all")

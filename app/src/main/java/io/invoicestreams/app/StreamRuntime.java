@@ -5,7 +5,10 @@ import io.invoicestreams.adapters.archive.ArchiveAnalytics;
 import io.invoicestreams.adapters.archive.ArchiveFlusher;
 import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
 import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
+import io.invoicestreams.adapters.archive.ArchiveLifecycle;
+import io.invoicestreams.adapters.archive.LocalArchiveLifecycle;
 import io.invoicestreams.adapters.archive.S3Archive;
+import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
 import io.invoicestreams.adapters.archive.S3ArchiveCache;
 import io.invoicestreams.projections.audit.AuditArchive;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
@@ -70,6 +73,7 @@ public class StreamRuntime {
     private ProjectionControl projections;
     private JdbcArchiveSpool archiveSpool;
     private ArchiveAnalytics analytics;
+    private ArchiveLifecycle archiveLifecycle;
     private software.amazon.awssdk.services.s3.S3Client archiveS3;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
@@ -79,7 +83,8 @@ public class StreamRuntime {
         this.config = config;
         this.registry = registry;
         this.followStream = args.length == 0 || !args[0].equals(RebuildCommand.NAME);
-        this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT));
+        this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)
+                || args[0].equals(ArchiveCommand.NAME));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -92,11 +97,13 @@ public class StreamRuntime {
             archiveS3 = S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle());
             analytics = new ArchiveAnalytics(new S3ArchiveCache(archiveS3, s3.bucket().get(), archiveSettings.prefix(),
                     data.resolve("archive-cache")));
+            archiveLifecycle = new S3ArchiveLifecycle(archiveS3, s3.bucket().get(), archiveSettings.prefix());
         } else {
             analytics = new ArchiveAnalytics(archiveFolder, archiveSettings.prefix());
+            archiveLifecycle = new LocalArchiveLifecycle(archiveFolder, archiveSettings.prefix(), Clock.systemUTC());
         }
         if (offline) {
-            return; // query and report read the archive's files only
+            return; // query, report and archive read the archive only
         }
         Clock clock = Clock.systemUTC();
         Currency currency = currency(config.defaultCurrency());
@@ -310,6 +317,10 @@ public class StreamRuntime {
 
     public ArchiveAnalytics analytics() {
         return analytics;
+    }
+
+    public ArchiveLifecycle archiveLifecycle() {
+        return archiveLifecycle;
     }
 
     public ArchiveFlusher archiveFlusher() {

@@ -23,6 +23,11 @@ class ArchiveSettingsTest {
             }
 
             @Override
+            public Retention retention() {
+                throw new UnsupportedOperationException("not read by the buffer settings");
+            }
+
+            @Override
             public S3 s3() {
                 return new S3() {
                     @Override

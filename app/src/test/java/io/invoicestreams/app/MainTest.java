@@ -42,7 +42,7 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query and report (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report and archive (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
     }
@@ -99,5 +99,21 @@ class MainTest {
                 "invoice-streams: report: run-rate needs --days N, a whole number from 1; see report --help");
         assertThat(check("query", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("report daily --from YYYY-MM-DD");
+    }
+
+    @Test
+    void archive_lifecycle_arguments_are_checked_before_anything_starts() {
+        assertThat(check("archive", "lifecycle", "--dry-run", "--glacier-days", "120")).isEqualTo(-1);
+        assertThat(check("archive")).isEqualTo(2);
+        assertThat(check("archive", "lifecycle", "--expire-days")).isEqualTo(2);
+        assertThat(check("archive", "lifecycle", "--glacier-days", "ninety")).isEqualTo(2);
+        assertThat(check("archive", "lifecycle", "--delete-everything")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: archive: archive needs the subcommand lifecycle; see archive --help",
+                "invoice-streams: archive: --expire-days needs a whole number of days; see archive --help",
+                "invoice-streams: archive: --glacier-days needs a whole number of days; see archive --help",
+                "invoice-streams: archive: unknown option --delete-everything; see archive --help");
+        assertThat(check("archive", "lifecycle", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("STANDARD_IA after N days");
     }
 }

@@ -61,6 +61,14 @@ public final class S3ArchiveCache implements ArchiveAnalytics.Source {
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache s3://" + bucket + "/" + object.key(), e);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.awsErrorDetails() != null && "InvalidObjectState".equals(e.awsErrorDetails().errorCode())) {
+                // The lifecycle rules moved it to Glacier (archive lifecycle): it must be restored before it is read.
+                throw new IllegalArgumentException("s3://" + bucket + "/" + object.key() + " is in "
+                        + object.storageClassAsString() + " and must be restored (S3 RestoreObject) before a query can"
+                        + " read it; or choose days after the Glacier transition", e);
+            }
+            throw e;
         }
     }
 }

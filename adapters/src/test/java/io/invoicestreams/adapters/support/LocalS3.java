@@ -6,24 +6,26 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
-/** A real S3-compatible server for tests: s3proxy with a filesystem store, as a child JVM for the whole test JVM. */
+/**
+ * Real S3-compatible servers for tests, each a child JVM for the whole test JVM, path-style on a loopback port:
+ * s3proxy with a filesystem store for objects, and Adobe S3Mock for bucket lifecycle configurations, which s3proxy
+ * does not implement.
+ */
 public final class LocalS3 {
 
-    private static Process server;
-    private static URI endpoint;
+    private static URI s3proxy;
+    private static URI s3mock;
 
     private LocalS3() {
     }
 
+    /** s3proxy: objects, listings, buckets. */
     public static synchronized URI endpoint() {
-        if (server == null) {
+        if (s3proxy == null) {
             try {
-                Path lib = Path.of(System.getProperty("s3proxy.lib", "s3proxy/target/s3proxy/lib"));
-                if (!Files.isDirectory(lib)) {
-                    throw new IllegalStateException("s3proxy is not at " + lib.toAbsolutePath()
-                            + ": build it with ./mvnw install (module adapters/s3proxy)");
-                }
+                Path lib = built(System.getProperty("s3proxy.lib", "s3proxy/target/s3proxy/lib"), "adapters/s3proxy");
                 int port = LocalDynamoDb.freePort();
                 Path store = Files.createTempDirectory("s3proxy-store");
                 Path properties = Files.createTempFile("s3proxy", ".properties");
@@ -32,28 +34,65 @@ public final class LocalS3 {
                         "s3proxy.authorization=none",
                         "jclouds.provider=filesystem",
                         "jclouds.filesystem.basedir=" + store.toAbsolutePath()) + "\n");
-                String java = ProcessHandle.current().info().command().orElse("java");
-                server = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", lib.toAbsolutePath() + "/*",
-                        "org.gaul.s3proxy.Main", "--properties", properties.toString()))
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile("s3proxy", ".log").toFile()))
-                        .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
-                    if (!server.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("s3proxy did not start on port " + port);
-                    }
-                    Thread.sleep(100);
-                }
-                endpoint = URI.create("http://127.0.0.1:" + port);
+                s3proxy = start("s3proxy", port, Map.of(), List.of("-cp", lib.toAbsolutePath() + "/*",
+                        "org.gaul.s3proxy.Main", "--properties", properties.toString()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }
-        return endpoint;
+        return s3proxy;
+    }
+
+    /** S3Mock: also bucket lifecycle configurations and storage classes. */
+    public static synchronized URI lifecycleEndpoint() {
+        if (s3mock == null) {
+            try {
+                Path jar = built(System.getProperty("s3mock.jar", "s3mock/target/s3mock/s3mock.jar"), "adapters/s3mock");
+                int port = LocalDynamoDb.freePort();
+                Path store = Files.createTempDirectory("s3mock-store");
+                // S3Mock also opens an HTTPS port (server.port); give it a free one too.
+                s3mock = start("s3mock", port, Map.of("COM_ADOBE_TESTING_S3MOCK_STORE_ROOT", store.toString()),
+                        List.of("-jar", jar.toAbsolutePath().toString(), "--http.port=" + port,
+                                "--server.port=" + LocalDynamoDb.freePort()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return s3mock;
+    }
+
+    private static Path built(String location, String module) {
+        Path path = Path.of(location);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path.toAbsolutePath() + " is missing: build it with ./mvnw install (module "
+                    + module + ")");
+        }
+        return path;
+    }
+
+    private static URI start(String name, int port, Map<String, String> environment, List<String> arguments)
+            throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile(name, ".log").toFile()));
+        builder.environment().putAll(environment);
+        Process server = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        try {
+            while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
+                if (!server.isAlive() || System.nanoTime() > deadline) {
+                    server.destroy();
+                    throw new IllegalStateException(name + " did not start on port " + port);
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return URI.create("http://127.0.0.1:" + port);
     }
 }
