@@ -24,16 +24,19 @@ public class QueryCommand {
     static final String REPORT = "report";
 
     static final String USAGE = """
-            Usage: invoice-streams query --sql "SELECT …" [--format table|csv|json]
+            Usage: invoice-streams query --sql "SELECT …" [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format table|csv|json]
                    invoice-streams report daily --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
                    invoice-streams report run-rate --days N [--format table|csv|json]
 
             Runs read-only SQL over the audit archive as the table 'archive' (typed columns: amounts DECIMAL(18,2),
             time TIMESTAMPTZ in UTC), or one of the built-in reports, which read only the days they cover.
+            With --from (and --to, which defaults to today, UTC) the table holds only those days' events, and only
+            their hour folders are read; without them it holds the whole archive.
             Commands, DDL, COPY, ATTACH and file functions are refused.
 
             Examples:
               query --sql "select eventType, count(*) from archive group by all"
+              query --sql "select * from archive where invoiceNumber = '1212121'" --from 2026-11-01 --to 2026-11-30
               report daily --from 2026-11-01 --to 2026-11-30 --format csv
               report run-rate --days 7
             """;
@@ -69,11 +72,20 @@ public class QueryCommand {
             throw new IllegalArgumentException("--format must be table, csv or json, was '" + format + "'");
         }
         if (args[0].equals(QUERY)) {
-            known(options, "--sql", "--format");
+            known(options, "--sql", "--from", "--to", "--format");
             if (!words.isEmpty() || !options.containsKey("--sql")) {
                 throw new IllegalArgumentException("query needs --sql \"SELECT …\"");
             }
-            return new Request(QUERY, options.get("--sql"), null, null, 0, format);
+            if (options.containsKey("--to") && !options.containsKey("--from")) {
+                throw new IllegalArgumentException("--to needs --from");
+            }
+            LocalDate from = options.containsKey("--from") ? date(options, "--from") : null;
+            LocalDate to = options.containsKey("--to") ? date(options, "--to")
+                    : from == null ? null : LocalDate.now(ZoneOffset.UTC);
+            if (from != null && to.isBefore(from)) {
+                throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+            }
+            return new Request(QUERY, options.get("--sql"), from, to, 0, format);
         }
         if (words.equals(List.of("daily"))) {
             known(options, "--from", "--to", "--format");
@@ -119,7 +131,7 @@ public class QueryCommand {
         ArchiveAnalytics analytics = runtime.analytics();
         try {
             ArchiveAnalytics.Result result = switch (request.kind()) {
-                case QUERY -> analytics.query(request.sql());
+                case QUERY -> analytics.query(request.sql(), request.from(), request.to());
                 case "daily" -> table(analytics.daily(request.from(), request.to(), true));
                 default -> table(analytics.runRate(request.days(), LocalDate.now(ZoneOffset.UTC)));
             };

@@ -91,12 +91,17 @@ class MainTest {
         assertThat(check("report", "daily", "--from", "2026-11-31", "--to", "2026-12-01")).isEqualTo(2);
         assertThat(check("report", "daily", "--from", "2026-11-05", "--to", "2026-11-01")).isEqualTo(2);
         assertThat(check("report", "run-rate", "--days", "-3")).isEqualTo(2);
+        assertThat(check("query", "--sql", "select 1", "--to", "2026-11-01")).isEqualTo(2);
+        assertThat(check("query", "--sql", "select 1", "--from", "2026-11-02", "--to", "2026-11-01")).isEqualTo(2);
+        assertThat(check("query", "--sql", "select 1", "--from", "2026-11-01")).isEqualTo(-1);
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
                 "invoice-streams: query: query needs --sql \"SELECT …\"; see query --help",
                 "invoice-streams: query: --format must be table, csv or json, was 'xml'; see query --help",
                 "invoice-streams: report: --from must be a date YYYY-MM-DD, was '2026-11-31'; see report --help",
                 "invoice-streams: report: --to 2026-11-01 is before --from 2026-11-05; see report --help",
-                "invoice-streams: report: run-rate needs --days N, a whole number from 1; see report --help");
+                "invoice-streams: report: run-rate needs --days N, a whole number from 1; see report --help",
+                "invoice-streams: query: --to needs --from; see query --help",
+                "invoice-streams: query: --to 2026-11-01 is before --from 2026-11-02; see query --help");
         assertThat(check("query", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("report daily --from YYYY-MM-DD");
     }

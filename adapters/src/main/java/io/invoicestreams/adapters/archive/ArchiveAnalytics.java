@@ -86,6 +86,20 @@ public final class ArchiveAnalytics {
 
     /** Runs one read-only SELECT (or WITH … SELECT) over the whole archive. */
     public Result query(String sql) {
+        return query(sql, null, null);
+    }
+
+    /**
+     * Runs one read-only SELECT (or WITH … SELECT) over the days from..to (UTC) of the archive, or over all of it
+     * when both are null. Only those days' hour folders are read: an object holds the events of one hour.
+     */
+    public Result query(String sql, LocalDate from, LocalDate to) {
+        if ((from == null) != (to == null)) {
+            throw new IllegalArgumentException("give both days of the range, or neither");
+        }
+        if (from != null && to.isBefore(from)) {
+            throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
+        }
         String statement = sql == null ? "" : sql.strip();
         if (statement.endsWith(";")) {
             statement = statement.substring(0, statement.length() - 1).strip();
@@ -100,7 +114,7 @@ public final class ArchiveAnalytics {
             throw new RefusedQuery("the query uses a command or file function that is not allowed (COPY, ATTACH,"
                     + " INSTALL, LOAD, PRAGMA, glob, read_* and *_scan); query the table 'archive' only");
         }
-        List<Path> files = files(null, null);
+        List<Path> files = files(from, to);
         return run(files, statement, List.of());
     }
 

@@ -106,6 +106,21 @@ class ArchiveAnalyticsTest {
     }
 
     @Test
+    void sql_over_a_range_of_days_sees_exactly_those_days_and_reads_only_their_folders() {
+        LocalDate from = LocalDate.parse("2026-11-04");
+        LocalDate to = LocalDate.parse("2026-11-05");
+
+        ArchiveAnalytics.Result ranged = analytics.query("select count(*) filter (where eventType = 'TransactionRecorded'),"
+                + " min(time) >= timestamptz '2026-11-04 00:00:00+00', max(time) < timestamptz '2026-11-06 00:00:00+00'"
+                + " from archive", from, to);
+
+        assertThat(ranged.rows().getFirst()).containsExactly(counts.get(from) + counts.get(to), true, true);
+        assertThat(ranged.filesRead()).isEqualTo(analytics.files(from, to).size())
+                .isLessThan(analytics.files(null, null).size());
+        assertThatThrownBy(() -> analytics.query("select 1", to, from)).hasMessageContaining("is before");
+    }
+
+    @Test
     void the_run_rate_is_the_average_daily_amount_over_the_last_days() {
         ArchiveAnalytics.RunRate rate = analytics.runRate(4, LocalDate.parse("2026-11-10"));
 
