@@ -90,4 +90,48 @@ class AuditArchiveProjectionTest {
         lines.sort(java.util.Comparator.comparingLong(l -> Long.parseLong(l.replaceAll("^\\{\"position\":(\\d+),.*", "$1"))));
         return lines;
     }
+
+    /**
+     * The spool shares the processor's transaction. A batch fails after spooling four lines, and a flush on another
+     * thread runs in between: it must not see those four, or the retried batch would archive them a second time.
+     */
+    @Test
+    void a_failed_batch_spools_nothing_that_a_flush_could_archive_before_the_retry() throws Exception {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcArchiveSpool spool = new JdbcArchiveSpool(db, Clock.systemUTC());
+        spool.createSchema();
+        ArchiveFlusher flusher = new ArchiveFlusher(spool, new LocalDirectoryArchive(folder),
+                new ArchiveFlusher.Settings("Invoice/", 5L << 20, Duration.ofSeconds(300)), Clock.systemUTC(),
+                Duration.ofMillis(10));
+        java.util.concurrent.atomic.AtomicInteger appends = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        io.invoicestreams.projections.audit.ArchiveSpool failingOnce = record -> {
+            if (appends.incrementAndGet() == 5) {
+                try {
+                    other.submit(flusher::flushAll).get(); // a flush between the failure and the retry
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                throw new IllegalStateException("injected: the fifth line fails once");
+            }
+            spool.append(record);
+        };
+        EventHistory history = EventHistory.seed().corrected("1212123", "Client3_trans1xxx", "$0")
+                .removed("1212122", "Client2_trans1xxx");
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(5), Clock.systemUTC(),
+                ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
+                        new AuditArchiveProjection(failingOnce))), new ProjectionProcessors.Settings(100, 1,
+                        Duration.ofMillis(200))))) {
+            db.executeInTransaction(() -> store.configuration().eventStore().publish(history.messages()));
+            assertThat(new ProjectionControl(store).awaitCaughtUp(AuditArchiveProjection.NAME, Duration.ofSeconds(30),
+                    Duration.ofMillis(100), p -> { })).isTrue();
+            flusher.flushAll();
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(appends.get()).isGreaterThan(history.size()); // the batch did fail and was retried
+        assertThat(lines()).extracting(l -> l.replaceAll("^\\{\"position\":(\\d+),.*", "$1"))
+                .containsExactly("1", "2", "3", "4", "5", "6", "7");
+    }
 }
