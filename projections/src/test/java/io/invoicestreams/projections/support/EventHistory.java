@@ -49,11 +49,41 @@ public final class EventHistory {
     }
 
     public EventHistory recorded(String invoice, String transaction, String amount, String country) {
+        return recorded(invoice, transaction, amount, country, InvoiceDocument.empty());
+    }
+
+    public EventHistory recorded(String invoice, String transaction, String amount, String country,
+                                 InvoiceDocument document) {
         Money money = money(amount);
         amounts.put(invoice + "/" + transaction, money);
         countries.put(invoice + "/" + transaction, new CountryCode(country));
         return add(new InvoiceEvent.TransactionRecorded(new InvoiceNumber(invoice), new TransactionId(transaction),
-                money, new CountryCode(country), "06062016", InvoiceDocument.empty(), change()));
+                money, new CountryCode(country), "06062016", document, change()));
+    }
+
+    public EventHistory documented(String invoice, String transaction, InvoiceDocument document) {
+        return add(new InvoiceEvent.TransactionDocumentChanged(new InvoiceNumber(invoice),
+                new TransactionId(transaction), document, change()));
+    }
+
+    /**
+     * An {@code InvoiceDoc} as the seed writes it: {@code {"Vendor Name": vendor, "NumberofItems": n,
+     * "ItemsDesc": [{item: {"Quantity": q}}, …]}}, plus any extra text attributes.
+     */
+    public static InvoiceDocument document(String vendor, Map<String, Integer> items, String... extraNameValue) {
+        Map<String, io.invoicestreams.domain.DocumentValue> fields = new java.util.LinkedHashMap<>();
+        fields.put("Vendor Name", new io.invoicestreams.domain.DocumentValue.Text(vendor));
+        fields.put("NumberofItems", new io.invoicestreams.domain.DocumentValue.Text(
+                Integer.toString(items.values().stream().mapToInt(Integer::intValue).sum())));
+        List<io.invoicestreams.domain.DocumentValue> lines = new ArrayList<>();
+        items.forEach((name, quantity) -> lines.add(new io.invoicestreams.domain.DocumentValue.Fields(Map.of(name,
+                new io.invoicestreams.domain.DocumentValue.Fields(Map.of("Quantity",
+                        new io.invoicestreams.domain.DocumentValue.Number(java.math.BigDecimal.valueOf(quantity))))))));
+        fields.put("ItemsDesc", new io.invoicestreams.domain.DocumentValue.Items(lines));
+        for (int i = 0; i + 1 < extraNameValue.length; i += 2) {
+            fields.put(extraNameValue[i], new io.invoicestreams.domain.DocumentValue.Text(extraNameValue[i + 1]));
+        }
+        return new InvoiceDocument(new io.invoicestreams.domain.DocumentValue.Fields(fields));
     }
 
     public EventHistory corrected(String invoice, String transaction, String amount) {
@@ -119,6 +149,16 @@ public final class EventHistory {
     /** How many events are stored so far. */
     public int size() {
         return messages.size();
+    }
+
+    /** The events as a processor delivers them: tracked, at store positions 1, 2, … in order. */
+    public List<org.axonframework.eventhandling.TrackedEventMessage<?>> tracked() {
+        List<org.axonframework.eventhandling.TrackedEventMessage<?>> tracked = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            tracked.add(new org.axonframework.eventhandling.GenericTrackedDomainEventMessage<>(
+                    new org.axonframework.eventhandling.GlobalSequenceTrackingToken(i + 1), messages.get(i)));
+        }
+        return tracked;
     }
 
     /** The events stored so far, oldest first. */

@@ -1,0 +1,463 @@
+package io.invoicestreams.adapters.search;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.json.InvoiceJson;
+import io.invoicestreams.projections.search.SearchDocument;
+import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.search.SearchQuery;
+import io.invoicestreams.projections.search.SearchResults;
+import io.invoicestreams.projections.search.SearchWrite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.facet.FacetResult;
+import org.apache.lucene.facet.FacetsCollectorManager;
+import org.apache.lucene.facet.FacetsConfig;
+import org.apache.lucene.facet.LabelAndValue;
+import org.apache.lucene.facet.sortedset.DefaultSortedSetDocValuesReaderState;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetCounts;
+import org.apache.lucene.facet.sortedset.SortedSetDocValuesFacetField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The search index in the JVM with Apache Lucene, in a folder: the embedded default.
+ *
+ * <p>The folder holds generations ({@code gen-000001}, …) and two alias files: {@code current}, the generation
+ * searches read, and, during a rebuild, {@code building}, the one being filled; a rebuild ends by pointing
+ * {@code current} at it. Each transaction is one Lucene document under its id. A deletion leaves a tombstone with its version, so a late,
+ * older write cannot bring a document back. Writes are committed before {@link #apply} returns, which is before the
+ * processor's token moves. Free text goes through Lucene's classic query parser over all text (default), or over
+ * {@code vendor}, {@code item}, {@code country}, {@code invoice}, {@code transaction} and any document attribute
+ * by its lower-case name; wildcards may lead ({@code vendor:*1*}).
+ */
+public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
+
+    /** Amounts are indexed as whole units of 1/10,000, exact for every ISO 4217 currency. */
+    private static final int AMOUNT_SCALE = 4;
+    private static final List<String> FACETS = List.of("country", "vendor");
+
+    private static final String CURRENT = "current";
+    private static final String BUILDING = "building";
+
+    private final Path folder;
+    private final Analyzer analyzer = new StandardAnalyzer();
+    private final FacetsConfig facets = new FacetsConfig();
+    private final ObjectMapper json = InvoiceJson.objectMapper();
+    /** The index searches read: what the alias {@code current} names. */
+    private volatile Generation live;
+    /** The index writes go to: the live one, or the one a rebuild is filling. */
+    private volatile Generation target;
+
+    /** One Lucene index in its own sub-folder, {@code gen-000001} and so on. */
+    private final class Generation implements AutoCloseable {
+        final String name;
+        final FSDirectory directory;
+        final IndexWriter writer;
+        final SearcherManager searchers;
+
+        Generation(String name) throws IOException {
+            this.name = name;
+            directory = FSDirectory.open(folder.resolve(name));
+            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            writer.commit(); // an empty new index is a valid index on disk
+            searchers = new SearcherManager(writer, null);
+        }
+
+        @Override
+        public void close() throws IOException {
+            searchers.close();
+            writer.close();
+            directory.close();
+        }
+    }
+
+    /**
+     * Opens the index in the folder: the generation that {@code current} names, and, if a rebuild was under way,
+     * the one {@code building} names, which goes on taking the writes.
+     */
+    public LuceneSearchIndex(Path folder) {
+        this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.folder);
+            String current = pointer(CURRENT).orElse(null);
+            if (current == null) {
+                current = "gen-000001";
+                point(CURRENT, current);
+            }
+            live = new Generation(current);
+            Optional<String> building = pointer(BUILDING);
+            target = building.isPresent() ? new Generation(building.get()) : live;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the search index in " + folder, e);
+        }
+    }
+
+    private Optional<String> pointer(String name) throws IOException {
+        Path file = folder.resolve(name);
+        return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+    }
+
+    /** Writes the alias file whole: a temporary file, forced to disk, then an atomic rename. */
+    private void point(String name, String generation) throws IOException {
+        Path temporary = Files.createTempFile(folder, "." + name + "-", ".tmp");
+        try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap((generation + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String nextGeneration() {
+        int highest = 0;
+        try (var entries = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String n = p.getFileName().toString();
+                if (n.matches("gen-\\d{6}")) {
+                    highest = Math.max(highest, Integer.parseInt(n.substring(4)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return String.format(Locale.ROOT, "gen-%06d", highest + 1);
+    }
+
+    @Override
+    public synchronized void beginRebuild() {
+        try {
+            if (target != live) {
+                Generation abandoned = target;
+                target = live;
+                Files.deleteIfExists(folder.resolve(BUILDING));
+                drop(abandoned);
+            }
+            Generation fresh = new Generation(nextGeneration());
+            point(BUILDING, fresh.name);
+            target = fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a rebuild of the search index", e);
+        }
+    }
+
+    @Override
+    public boolean rebuilding() {
+        return target != live;
+    }
+
+    @Override
+    public synchronized void completeRebuild() {
+        if (target == live) {
+            return;
+        }
+        try {
+            Generation old = live;
+            point(CURRENT, target.name);
+            Files.deleteIfExists(folder.resolve(BUILDING));
+            live = target;
+            drop(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
+        }
+    }
+
+    private void drop(Generation generation) throws IOException {
+        generation.close();
+        try (var files = Files.walk(folder.resolve(generation.name))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public Optional<SearchDocument> find(String id) {
+        return stored(id).filter(s -> s.live).map(s -> read(s.source));
+    }
+
+    private record Stored(long version, boolean live, String source) {
+    }
+
+    private Optional<Stored> stored(String id) {
+        SearcherManager searchers = target.searchers;
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                TopDocs top = searcher.search(new TermQuery(new Term("id", id)), 1);
+                if (top.scoreDocs.length == 0) {
+                    return Optional.empty();
+                }
+                Document doc = searcher.storedFields().document(top.scoreDocs[0].doc);
+                return Optional.of(new Stored(doc.getField("version_stored").numericValue().longValue(),
+                        "1".equals(doc.get("live")), doc.get("source")));
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void apply(List<SearchWrite> writes) {
+        IndexWriter writer = target.writer;
+        SearcherManager searchers = target.searchers;
+        try {
+            searchers.maybeRefreshBlocking(); // see every write of earlier batches
+            Map<String, Long> written = new LinkedHashMap<>();
+            for (SearchWrite write : writes) {
+                long held = written.containsKey(write.id()) ? written.get(write.id())
+                        : stored(write.id()).map(Stored::version).orElse(Long.MIN_VALUE);
+                if (write.version() <= held) {
+                    continue; // stale: the index holds this version or a newer one
+                }
+                Document doc = switch (write) {
+                    case SearchWrite.Upsert upsert -> document(upsert.document());
+                    case SearchWrite.Delete delete -> tombstone(delete);
+                };
+                writer.updateDocument(new Term("id", write.id()), facets.build(doc));
+                written.put(write.id(), write.version());
+            }
+            if (!written.isEmpty()) {
+                writer.commit();
+                searchers.maybeRefreshBlocking();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the search index", e);
+        }
+    }
+
+    private Document document(SearchDocument d) throws JsonProcessingException {
+        Document doc = new Document();
+        doc.add(new StringField("id", d.id(), Field.Store.YES));
+        doc.add(new SortedDocValuesField("id", new BytesRef(d.id())));
+        doc.add(new StringField("live", "1", Field.Store.YES));
+        doc.add(new LongPoint("version", d.version()));
+        doc.add(new StoredField("version_stored", d.version()));
+        doc.add(new NumericDocValuesField("version", d.version()));
+        doc.add(new StringField("invoice", d.invoiceNumber(), Field.Store.NO));
+        doc.add(new StringField("transaction", d.transactionId(), Field.Store.NO));
+        doc.add(new StringField("country", d.country().toLowerCase(Locale.ROOT), Field.Store.NO));
+        doc.add(new SortedSetDocValuesFacetField("country", d.country()));
+        doc.add(new LongPoint("amount", units(d.amount().amount())));
+        doc.add(new StringField("currency", d.amount().currency().getCurrencyCode(), Field.Store.NO));
+        StringBuilder all = new StringBuilder();
+        all.append(d.invoiceNumber()).append(' ').append(d.transactionId()).append(' ').append(d.country()).append(' ');
+        if (!d.vendor().isBlank()) {
+            doc.add(new TextField("vendor", d.vendor(), Field.Store.NO));
+            doc.add(new SortedSetDocValuesFacetField("vendor", d.vendor()));
+        }
+        for (SearchDocument.Item item : d.items()) {
+            doc.add(new TextField("item", item.name(), Field.Store.NO));
+            if (item.quantity() != null) {
+                doc.add(new DoublePoint("quantity." + item.name().toLowerCase(Locale.ROOT),
+                        item.quantity().doubleValue()));
+            }
+        }
+        d.attributes().forEach((name, text) -> {
+            doc.add(new TextField(name.toLowerCase(Locale.ROOT).replace(' ', '_'), text, Field.Store.NO));
+            all.append(text).append(' ');
+        });
+        String items = String.join(", ", d.items().stream().map(SearchDocument.Item::toString).toList());
+        all.append(items);
+        doc.add(new TextField("text", all.toString(), Field.Store.YES));
+        doc.add(new StoredField("source", json.writeValueAsString(d)));
+        return doc;
+    }
+
+    private static Document tombstone(SearchWrite.Delete delete) {
+        Document doc = new Document();
+        doc.add(new StringField("id", delete.id(), Field.Store.YES));
+        doc.add(new SortedDocValuesField("id", new BytesRef(delete.id()))); // one doc values type per field
+        doc.add(new StringField("live", "0", Field.Store.YES));
+        doc.add(new StoredField("version_stored", delete.version()));
+        return doc;
+    }
+
+    private static long units(BigDecimal amount) {
+        return amount.setScale(AMOUNT_SCALE, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+    }
+
+    private SearchDocument read(String source) {
+        try {
+            return json.readValue(source, SearchDocument.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read an indexed document", e);
+        }
+    }
+
+    @Override
+    public SearchResults search(SearchQuery q) {
+        Query query = query(q);
+        SearcherManager searchers = live.searchers;
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                Sort sort = new Sort(SortField.FIELD_SCORE, new SortField("id", SortField.Type.STRING));
+                FacetsCollectorManager.FacetsResult result = q.next() == null
+                        ? FacetsCollectorManager.search(searcher, query, q.limit() + 1, sort, true,
+                        new FacetsCollectorManager())
+                        : FacetsCollectorManager.searchAfter(searcher, after(q.next(), searcher), query, q.limit() + 1, sort,
+                        true, new FacetsCollectorManager());
+                ScoreDoc[] docs = result.topDocs().scoreDocs;
+                int shown = Math.min(q.limit(), docs.length);
+                TopDocs page = new TopDocs(result.topDocs().totalHits, java.util.Arrays.copyOf(docs, shown));
+                String[] highlights = UnifiedHighlighter.builder(searcher, analyzer).build()
+                        .highlight("text", query, page, 2);
+                List<SearchResults.Hit> hits = new ArrayList<>();
+                for (int i = 0; i < shown; i++) {
+                    SearchDocument d = read(searcher.storedFields().document(docs[i].doc).get("source"));
+                    hits.add(new SearchResults.Hit(d.id(), d.invoiceNumber(), d.transactionId(), d.country(),
+                            d.amount().amount(), d.amount().currency().getCurrencyCode(), d.vendor(),
+                            d.items().stream().map(SearchDocument.Item::toString).toList(), docs[i].score,
+                            highlights[i] == null ? List.of() : List.of(highlights[i].split("… ?")),
+                            json.writeValueAsString(d.document())));
+                }
+                String next = docs.length > q.limit() ? token((FieldDoc) docs[shown - 1]) : null;
+                long total = count(searcher, query);
+                return new SearchResults(total, hits, facetCounts(searcher, result), next);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the index", e);
+        }
+    }
+
+    private static long count(IndexSearcher searcher, Query query) throws IOException {
+        return searcher.count(query);
+    }
+
+    private Map<String, Map<String, Long>> facetCounts(IndexSearcher searcher, FacetsCollectorManager.FacetsResult result)
+            throws IOException {
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        FACETS.forEach(f -> counts.put(f, new LinkedHashMap<>()));
+        try {
+            SortedSetDocValuesFacetCounts facetCounts = new SortedSetDocValuesFacetCounts(
+                    new DefaultSortedSetDocValuesReaderState(searcher.getIndexReader(), facets), result.facetsCollector());
+            for (String dim : FACETS) {
+                FacetResult top = facetCounts.getTopChildren(20, dim);
+                if (top != null) {
+                    for (LabelAndValue lv : top.labelValues) {
+                        counts.get(dim).put(lv.label, lv.value.longValue());
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // no document has facets yet (an empty index, or only tombstones)
+        }
+        return counts;
+    }
+
+    private Query query(SearchQuery q) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(new TermQuery(new Term("live", "1")), BooleanClause.Occur.FILTER);
+        if (q.text() != null && !q.text().isBlank()) {
+            QueryParser parser = new QueryParser("text", analyzer);
+            parser.setAllowLeadingWildcard(true);
+            parser.setDefaultOperator(QueryParser.Operator.AND);
+            try {
+                b.add(parser.parse(q.text()), BooleanClause.Occur.MUST);
+            } catch (ParseException e) {
+                throw new SearchResults.BadQuery(firstLine(e.getMessage()), e);
+            }
+        } else {
+            b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+        }
+        if (q.country() != null) {
+            b.add(new TermQuery(new Term("country", q.country().toLowerCase(Locale.ROOT))), BooleanClause.Occur.FILTER);
+        }
+        if (q.invoice() != null) {
+            b.add(new TermQuery(new Term("invoice", q.invoice())), BooleanClause.Occur.FILTER);
+        }
+        if (q.minAmount() != null || q.maxAmount() != null) {
+            b.add(LongPoint.newRangeQuery("amount",
+                    q.minAmount() == null ? Long.MIN_VALUE : units(q.minAmount()),
+                    q.maxAmount() == null ? Long.MAX_VALUE : units(q.maxAmount())), BooleanClause.Occur.FILTER);
+        }
+        if (q.item() != null) {
+            String field = "quantity." + q.item().toLowerCase(Locale.ROOT);
+            b.add(q.minQuantity() == null
+                            ? new TermQuery(new Term("item", q.item().toLowerCase(Locale.ROOT)))
+                            : DoublePoint.newRangeQuery(field, q.minQuantity().doubleValue(), Double.POSITIVE_INFINITY),
+                    BooleanClause.Occur.FILTER);
+        }
+        return b.build();
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "the query cannot be parsed" : message.lines().findFirst().orElse(message).strip();
+    }
+
+    private static String token(FieldDoc last) {
+        String text = last.fields[0] + "\n" + ((BytesRef) last.fields[1]).utf8ToString();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The position after the last hit shown; ids are unique, so the doc number never decides (it is the largest). */
+    private static FieldDoc after(String token, IndexSearcher searcher) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 2);
+            float score = Float.parseFloat(parts[0]);
+            return new FieldDoc(Math.max(0, searcher.getIndexReader().maxDoc() - 1), score,
+                    new Object[]{score, new BytesRef(parts[1])});
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("next is not a page token of this search", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (target != live) {
+                target.close();
+            }
+            live.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
