@@ -86,8 +86,8 @@ public final class ProjectionControl {
             EventTrackerStatus tracker = local.get(stored.getKey());
             TrackingToken token = tracker != null ? tracker.getTrackingToken() : stored.getValue().token();
             long position = token == null ? -1 : position(token.position());
-            segments.add(new SegmentStatus(stored.getKey(), stored.getValue().owner(), position,
-                    ReplayToken.isReplay(token),
+            boolean replaying = tracker != null ? replaying(tracker) : replaying(stored.getValue().token());
+            segments.add(new SegmentStatus(stored.getKey(), stored.getValue().owner(), position, replaying,
                     tracker != null && tracker.isErrorState() ? String.valueOf(tracker.getError()) : null));
         }
         segments.sort(Comparator.comparingInt(SegmentStatus::segment));
@@ -96,6 +96,21 @@ public final class ProjectionControl {
         boolean error = processor.isError() || segments.stream().anyMatch(s -> s.error() != null);
         return new Status(name, processor.isRunning(), error, replaying, position, head, Math.max(0, head - position),
                 segments);
+    }
+
+    /**
+     * Whether a segment still has events to replay: it is behind the position it had when the rebuild began. Axon
+     * keeps a segment's token a ReplayToken until an event beyond that position arrives, so at the head of a quiet
+     * store it would say "replay" forever; and a local tracker's token comes unwrapped, without its ReplayToken.
+     */
+    private static boolean replaying(EventTrackerStatus tracker) {
+        return tracker.isReplaying() && tracker.getResetPosition().isPresent()
+                && tracker.getCurrentPosition().orElse(-1) < tracker.getResetPosition().getAsLong();
+    }
+
+    private static boolean replaying(TrackingToken stored) {
+        return stored instanceof ReplayToken replay && replay.getTokenAtReset() != null
+                && position(replay.position()) < position(replay.getTokenAtReset().position());
     }
 
     private static long position(OptionalLong position) {

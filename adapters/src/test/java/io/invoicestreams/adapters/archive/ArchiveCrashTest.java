@@ -43,8 +43,16 @@ class ArchiveCrashTest {
     }
 
     private String url() {
-        return "jdbc:h2:file:" + dir.resolve("spool").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        return io.invoicestreams.adapters.eventstore.EventStoreDatabase.h2FileUrl(dir.resolve("spool")); // as the service
+    }
+
+    /** The child processes' output, for a failure message. */
+    private String log() {
+        try {
+            return "child output:\n" + java.nio.file.Files.readString(dir.resolve("flush.log"));
+        } catch (IOException e) {
+            return "no child output: " + e;
+        }
     }
 
     private Process flush(int haltAfterPuts, long putDelayMillis) throws IOException {
@@ -63,7 +71,7 @@ class ArchiveCrashTest {
 
         Process again = flush(0, 0);
         assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(again.exitValue()).isZero();
+        assertThat(again.exitValue()).as(this::log).isZero();
 
         assertThat(positions()).containsExactlyElementsOf(LongStream.rangeClosed(1, LINES).boxed().toList());
         assertThat(objects()).hasSize(LINES / ArchiveFlushProcess.LINES_PER_OBJECT);
@@ -81,7 +89,7 @@ class ArchiveCrashTest {
 
         Process again = flush(0, 0);
         assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(again.exitValue()).isZero();
+        assertThat(again.exitValue()).as(this::log).isZero();
 
         assertThat(positions()).containsExactlyElementsOf(LongStream.rangeClosed(1, LINES).boxed().toList());
     }
