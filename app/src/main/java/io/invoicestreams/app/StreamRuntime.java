@@ -180,7 +180,7 @@ public class StreamRuntime {
                         new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
                                 new CountryVerificationProjection(countryVerification, metrics)),
                         new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
-                                new AuditArchiveProjection(archiveSpool))),
+                                new AuditArchiveProjection(archiveSpool), true)),
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
     }
 

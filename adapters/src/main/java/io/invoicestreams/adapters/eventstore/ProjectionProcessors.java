@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.messaging.StreamableMessageSource;
 
 /**
  * Registers each read model as its own processing group on its own pooled streaming processor, with its own
@@ -29,11 +30,23 @@ public final class ProjectionProcessors {
         }
     }
 
-    /** A read model: its processing group name and its handler object. */
-    public record Projection(String name, Object handler) {
+    /**
+     * A read model: its processing group name and its handler object.
+     *
+     * @param historyIsNew on the processor's first start, handle the events already stored as new ones. Axon's
+     *                     default (since 4.9) starts a new processor with a ReplayToken up to the head, so a
+     *                     {@code @DisallowReplay} handler would skip the whole history: an archive introduced into a
+     *                     running installation would never hold what came before it.
+     */
+    public record Projection(String name, Object handler, boolean historyIsNew) {
         public Projection {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(handler, "handler");
+        }
+
+        /** A rebuildable read model: its first start replays the history (Axon's default). */
+        public Projection(String name, Object handler) {
+            this(name, handler, false);
         }
     }
 
@@ -44,7 +57,8 @@ public final class ProjectionProcessors {
         return configurer -> configurer.eventProcessing(processing -> {
             for (Projection projection : projections) {
                 processing.registerPooledStreamingEventProcessor(projection.name(), Configuration::eventStore,
-                                (configuration, builder) -> builder
+                                (configuration, builder) -> (projection.historyIsNew()
+                                        ? builder.initialToken(StreamableMessageSource::createTailToken) : builder)
                                         .batchSize(settings.batchSize())
                                         .initialSegmentCount(settings.segments())
                                         .tokenClaimInterval(settings.tokenClaimInterval().toMillis()))

@@ -134,4 +134,31 @@ class AuditArchiveProjectionTest {
         assertThat(lines()).extracting(l -> l.replaceAll("^\\{\"position\":(\\d+),.*", "$1"))
                 .containsExactly("1", "2", "3", "4", "5", "6", "7");
     }
+
+    /**
+     * An archive introduced into a running installation archives the history stored before its first start. With
+     * Axon's default first token (a replay up to the head) its @DisallowReplay handlers would skip all of it.
+     */
+    @Test
+    void history_stored_before_the_archive_first_starts_is_archived() throws Exception {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcArchiveSpool spool = new JdbcArchiveSpool(db, Clock.systemUTC());
+        spool.createSchema();
+        EventHistory history = EventHistory.seed().corrected("1212123", "Client3_trans1xxx", "$0");
+        try (InvoiceEventStore before = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(5), Clock.systemUTC(),
+                configurer -> { })) {
+            db.executeInTransaction(() -> before.configuration().eventStore().publish(history.messages()));
+        }
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(5), Clock.systemUTC(),
+                ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
+                        new AuditArchiveProjection(spool), true)), new ProjectionProcessors.Settings(100, 1,
+                        Duration.ofMillis(200))))) {
+            assertThat(new ProjectionControl(store).awaitCaughtUp(AuditArchiveProjection.NAME, Duration.ofSeconds(30),
+                    Duration.ofMillis(100), p -> { })).isTrue();
+            new ArchiveFlusher(spool, new LocalDirectoryArchive(folder), new ArchiveFlusher.Settings("Invoice/",
+                    5L << 20, Duration.ofSeconds(300)), Clock.systemUTC(), Duration.ofMillis(10)).flushAll();
+        }
+
+        assertThat(lines()).hasSize(history.size());
+    }
 }
