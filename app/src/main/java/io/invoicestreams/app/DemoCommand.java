@@ -92,6 +92,9 @@ public class DemoCommand {
         var archived = runtime.archiveFlusher().flushAll();
         out.printf("Audit archive: %d lines written in %d objects (%,d bytes of JSON lines, %,d gzipped).%n",
                 archived.lines(), archived.objects(), archived.bytes(), archived.compressedBytes());
+        var laptops = runtime.search().search(io.invoicestreams.projections.search.SearchQuery.text("laptops"));
+        out.printf("Search 'laptops': %s.%n", laptops.hits().isEmpty() ? "no hits"
+                : laptops.hits().stream().map(h -> h.id()).collect(Collectors.joining(", ")));
         out.println("Assign verifiers with PUT /invoices/{n}/countries/{c}/verifier; see the README.");
         return 0;
     }

@@ -38,6 +38,13 @@ public interface InvoiceStreamsConfig {
 
     Archive archive();
 
+    Search search();
+
+    interface Search {
+        /** Folder of the Lucene index, the embedded default. Empty: {data-dir}/search. */
+        java.util.Optional<String> luceneDir();
+    }
+
     interface DynamoDb {
         /** Endpoint override, for example http://127.0.0.1:8000. Empty: AWS, or the embedded DynamoDB Local. */
         Optional<URI> endpoint();

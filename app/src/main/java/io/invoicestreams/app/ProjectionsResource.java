@@ -47,7 +47,7 @@ public class ProjectionsResource {
         if (!runtime.projections().names().contains(name)) {
             throw new Problems.NotFound("no read model named '" + name + "'; known: " + runtime.projections().names());
         }
-        runtime.projections().startRebuild(name);
+        runtime.startRebuild(name);
         return Response.accepted(runtime.projections().status(name)).location(URI.create("/projections")).build();
     }
 }

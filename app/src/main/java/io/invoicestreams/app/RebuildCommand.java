@@ -19,7 +19,8 @@ public class RebuildCommand {
     static final String NAME = "rebuild";
 
     /** The read models, in the order {@code --all} rebuilds them. */
-    static final List<String> READ_MODELS = List.of(TotalsProjection.NAME, CountryVerificationProjection.NAME);
+    static final List<String> READ_MODELS = List.of(TotalsProjection.NAME, CountryVerificationProjection.NAME,
+            io.invoicestreams.projections.search.SearchProjection.NAME);
 
     static final String USAGE = """
             Usage: invoice-streams rebuild NAME | --all
@@ -31,7 +32,9 @@ public class RebuildCommand {
             Read models:
               totals                 InvoiceTotal: the running total per invoice and currency
               country-verification   InvoiceAction: verified transactions per invoice and country
-              --all                  both, one after the other
+              search                 the full-text index of InvoiceDoc: built as a new index beside the
+                                     current one, which searches read until the new one is swapped in
+              --all                  all of them, one after the other
 
             The running service does the same with POST /admin/projections/NAME/rebuild.
             Examples:
@@ -50,7 +53,7 @@ public class RebuildCommand {
         ProjectionControl control = runtime.projections();
         for (String name : names) {
             try {
-                control.startRebuild(name);
+                runtime.startRebuild(name);
             } catch (ProjectionControl.RebuildRefused refused) {
                 err.println("invoice-streams: rebuild: " + refused.getMessage());
                 return 1;
@@ -62,6 +65,7 @@ public class RebuildCommand {
                         + "; it goes on replaying when the service runs. See GET /projections.");
                 return 1;
             }
+            runtime.completeRebuild(name);
         }
         return 0;
     }

@@ -9,6 +9,9 @@ import io.invoicestreams.adapters.archive.ArchiveLifecycle;
 import io.invoicestreams.adapters.archive.LocalArchiveLifecycle;
 import io.invoicestreams.adapters.archive.S3Archive;
 import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
+import io.invoicestreams.adapters.search.LuceneSearchIndex;
+import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.search.SearchProjection;
 import io.invoicestreams.adapters.archive.S3ArchiveCache;
 import io.invoicestreams.projections.audit.AuditArchive;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
@@ -74,6 +77,7 @@ public class StreamRuntime {
     private JdbcArchiveSpool archiveSpool;
     private ArchiveAnalytics analytics;
     private ArchiveLifecycle archiveLifecycle;
+    private LuceneSearchIndex searchIndex;
     private software.amazon.awssdk.services.s3.S3Client archiveS3;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
@@ -126,6 +130,8 @@ public class StreamRuntime {
             totals.createTableIfMissing(Duration.ofSeconds(60));
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
+        searchIndex = new LuceneSearchIndex(config.search().luceneDir().filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(data.resolve("search")));
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
         archiveSpool = new JdbcArchiveSpool(transactions, clock);
         store = onStoreDatabase(url, () -> {
@@ -133,6 +139,11 @@ public class StreamRuntime {
             return startStore(transactions, p, metrics, clock);
         });
         projections = new ProjectionControl(store);
+        if (searchIndex.rebuilding()) {
+            LOG.infof("A rebuild of the search index was under way; it goes on, and the new index is swapped in when it"
+                    + " has caught up");
+            swapSearchIndexWhenCaughtUp();
+        }
         AuditArchive archive = archiveS3 != null ? new S3Archive(archiveS3, s3.bucket().get())
                 : new LocalDirectoryArchive(archiveFolder);
         archiveFlusher = new ArchiveFlusher(archiveSpool, archive, archiveSettings, clock, Duration.ofSeconds(1));
@@ -180,7 +191,8 @@ public class StreamRuntime {
                         new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
                                 new CountryVerificationProjection(countryVerification, metrics)),
                         new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
-                                new AuditArchiveProjection(archiveSpool), true)),
+                                new AuditArchiveProjection(archiveSpool), true),
+                        new ProjectionProcessors.Projection(SearchProjection.NAME, new SearchProjection(searchIndex))),
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
     }
 
@@ -218,6 +230,7 @@ public class StreamRuntime {
             archiveTimer.shutdownNow();
         }
         close(store);
+        close(searchIndex);
         close(totals);
         close(dataSource);
         close(streams);
@@ -317,6 +330,39 @@ public class StreamRuntime {
 
     public ArchiveAnalytics analytics() {
         return analytics;
+    }
+
+    public SearchIndex search() {
+        return searchIndex;
+    }
+
+    /**
+     * Starts the rebuild of a read model on this node. The search index is rebuilt into a new index beside the
+     * current one, which is swapped in once the replay has caught up (see {@link #completeRebuild}).
+     *
+     * @throws ProjectionControl.RebuildRefused when another node holds its segments, or it does not replay
+     */
+    public void startRebuild(String name) {
+        projections.startRebuild(name);
+        if (name.equals(SearchProjection.NAME)) {
+            swapSearchIndexWhenCaughtUp();
+        }
+    }
+
+    /** Ends a rebuild that has caught up: for the search index, the swap; nothing for the others. Idempotent. */
+    public void completeRebuild(String name) {
+        if (name.equals(SearchProjection.NAME) && searchIndex.rebuilding()) {
+            searchIndex.completeRebuild();
+            LOG.infof("The rebuilt search index is now the one searches read");
+        }
+    }
+
+    private void swapSearchIndexWhenCaughtUp() {
+        Thread.ofVirtual().name("search-rebuild-swap").start(() -> {
+            if (projections.awaitCaughtUp(SearchProjection.NAME, Duration.ofDays(7), Duration.ofSeconds(1), p -> { })) {
+                completeRebuild(SearchProjection.NAME);
+            }
+        });
     }
 
     public ArchiveLifecycle archiveLifecycle() {

@@ -90,7 +90,7 @@ class S3ArchiveServiceTest {
         String today = LocalDate.now(ZoneOffset.UTC).toString();
 
         JsonNode report = new ObjectMapper().readTree(given().get("/analytics/daily?from=" + today + "&to=" + today)
-                .then().statusCode(200).extract().asString());
+                .then().log().ifValidationFails().statusCode(200).extract().asString());
 
         assertThat(report.get("filesRead").asInt()).isPositive();
         assertThat(report.get("days").get(0).get("transactions").asLong()).isPositive();

@@ -7,7 +7,6 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -209,8 +208,25 @@ public final class ArchiveAnalytics {
         return files;
     }
 
+    /**
+     * An in-memory DuckDB. The driver is called directly: DriverManager hides a driver that another class loader
+     * registered (a second Quarkus application in one JVM, as in tests). Not being able to open DuckDB is the
+     * service's failure, not the query's.
+     */
+    private static Connection openDuckDb() {
+        try {
+            Connection duck = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+            if (duck == null) {
+                throw new IllegalStateException("the DuckDB driver refused the URL jdbc:duckdb:");
+            }
+            return duck;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open DuckDB: " + e.getMessage(), e);
+        }
+    }
+
     private Result run(List<Path> files, String sql, List<Object> parameters) {
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Connection duck = openDuckDb()) {
             try (Statement s = duck.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'");
                 if (files.isEmpty()) {

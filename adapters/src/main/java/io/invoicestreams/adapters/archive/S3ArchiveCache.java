@@ -14,8 +14,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The S3 archive as local files for DuckDB, which cannot read S3 here (no httpfs): lists only the day prefixes a
- * report needs, and downloads the objects it does not hold yet into a cache folder. Archive objects never change
- * once written (a retry writes the same bytes), so a cached object of the same size is current.
+ * report needs, and downloads the objects it does not hold yet into a cache folder, one sub-folder per bucket. A
+ * cached object is current while its ETag, kept beside it, is the one S3 lists: a key can name other lines after a
+ * store was reset or in another bucket, and the same size would not tell.
  */
 public final class S3ArchiveCache implements ArchiveAnalytics.Source {
 
@@ -46,18 +47,20 @@ public final class S3ArchiveCache implements ArchiveAnalytics.Source {
     }
 
     private Path fetch(S3Object object) {
-        Path local = cache.resolve(object.key()).normalize();
-        if (!local.startsWith(cache)) {
+        Path local = cache.resolve(bucket).resolve(object.key()).normalize();
+        if (!local.startsWith(cache.resolve(bucket))) {
             throw new IllegalArgumentException("archive key " + object.key() + " leaves the cache folder");
         }
+        Path etag = local.resolveSibling(local.getFileName() + ".etag");
         try {
-            if (Files.exists(local) && Files.size(local) == object.size()) {
+            if (Files.exists(local) && Files.exists(etag) && Files.readString(etag).equals(object.eTag())) {
                 return local;
             }
             Files.createDirectories(local.getParent());
             Path temporary = Files.createTempFile(local.getParent(), ".get-", ".tmp");
             Files.write(temporary, s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
             Files.move(temporary, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(etag, object.eTag());
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache s3://" + bucket + "/" + object.key(), e);

@@ -52,7 +52,10 @@ public final class EventStoreDatabase {
                         .maxSize(maxSize)
                         .acquisitionTimeout(Duration.ofSeconds(10))
                         .connectionFactoryConfiguration(factory -> {
-                            factory.jdbcUrl(jdbcUrl).autoCommit(true);
+                            // The driver by name, not through DriverManager, which hides drivers registered by
+                            // another class loader (a second Quarkus application in one JVM, as in tests).
+                            factory.jdbcUrl(jdbcUrl).autoCommit(true).connectionProviderClassName(
+                                    jdbcUrl.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
                             if (user != null && !user.isEmpty()) {
                                 factory.principal(new NamePrincipal(user));
                             }

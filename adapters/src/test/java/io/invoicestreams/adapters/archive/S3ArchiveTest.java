@@ -116,8 +116,29 @@ class S3ArchiveTest {
         assertThat(day.filesRead()).isEqualTo(2);
         assertThat(day.days()).singleElement().satisfies(d -> assertThat(d.transactions()).isEqualTo(2));
         try (var cached = java.nio.file.Files.walk(cache)) {
-            assertThat(cached.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(2);
+            assertThat(cached.filter(p -> p.toString().endsWith(".json.gz")).count()).isEqualTo(2);
         }
         assertThat(analytics.query("select count(*) from archive").rows().getFirst().getFirst()).isEqualTo(3L);
+    }
+
+    /** After a store reset, or with another bucket, a key can name other lines of the same size: S3's ETag tells. */
+    @Test
+    void a_cached_object_is_fetched_again_when_its_key_now_holds_other_lines() throws IOException {
+        s3.createBucket(b -> b.bucket(bucket));
+        String key = "Invoice/2026/11/24/10/invoice-events-00000000000000000001-00000000000000000001.json.gz";
+        String line = "{\"position\":1,\"eventType\":\"TransactionRecorded\",\"invoiceNumber\":\"1\","
+                + "\"amountAfter\":%s,\"currency\":\"USD\",\"time\":\"2026-11-24T10:00:00Z\"}";
+        S3Archive archive = new S3Archive(s3, bucket);
+        archive.put(key, ArchiveFlusher.gzip(List.of(new JdbcArchiveSpool.Line(1, "2026/11/24/10/",
+                String.format(line, "11.11"), 8, Instant.now()))));
+        java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("archive-cache");
+        ArchiveAnalytics analytics = new ArchiveAnalytics(new S3ArchiveCache(s3, bucket, "Invoice/", cache));
+        String sum = "select sum(amountAfter)::VARCHAR from archive";
+        assertThat(analytics.query(sum).rows().getFirst().getFirst()).isEqualTo("11.11");
+
+        archive.put(key, ArchiveFlusher.gzip(List.of(new JdbcArchiveSpool.Line(1, "2026/11/24/10/",
+                String.format(line, "99.99"), 8, Instant.now()))));
+
+        assertThat(analytics.query(sum).rows().getFirst().getFirst()).isEqualTo("99.99");
     }
 }
