@@ -41,8 +41,23 @@ public interface InvoiceStreamsConfig {
     Search search();
 
     interface Search {
+        /** lucene (in the JVM, the embedded default) or opensearch. */
+        @WithDefault("lucene")
+        String engine();
+
         /** Folder of the Lucene index, the embedded default. Empty: {data-dir}/search. */
         java.util.Optional<String> luceneDir();
+
+        OpenSearch opensearch();
+
+        interface OpenSearch {
+            /** The OpenSearch endpoint, such as https://search.example.com:443. */
+            java.util.Optional<URI> endpoint();
+
+            /** The read alias; indexes are {index}-000001 and so on, and a rebuild fills {index}-building. */
+            @WithDefault("invoice-search")
+            String index();
+        }
     }
 
     interface DynamoDb {

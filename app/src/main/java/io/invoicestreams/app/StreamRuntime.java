@@ -10,6 +10,7 @@ import io.invoicestreams.adapters.archive.LocalArchiveLifecycle;
 import io.invoicestreams.adapters.archive.S3Archive;
 import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
 import io.invoicestreams.adapters.search.LuceneSearchIndex;
+import io.invoicestreams.adapters.search.OpenSearchSearchIndex;
 import io.invoicestreams.projections.search.SearchIndex;
 import io.invoicestreams.projections.search.SearchProjection;
 import io.invoicestreams.adapters.archive.S3ArchiveCache;
@@ -77,7 +78,7 @@ public class StreamRuntime {
     private JdbcArchiveSpool archiveSpool;
     private ArchiveAnalytics analytics;
     private ArchiveLifecycle archiveLifecycle;
-    private LuceneSearchIndex searchIndex;
+    private SearchIndex searchIndex;
     private software.amazon.awssdk.services.s3.S3Client archiveS3;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
@@ -130,8 +131,7 @@ public class StreamRuntime {
             totals.createTableIfMissing(Duration.ofSeconds(60));
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
-        searchIndex = new LuceneSearchIndex(config.search().luceneDir().filter(d -> !d.isBlank()).map(Path::of)
-                .orElse(data.resolve("search")));
+        searchIndex = searchIndex(config.search(), data);
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
         archiveSpool = new JdbcArchiveSpool(transactions, clock);
         store = onStoreDatabase(url, () -> {
@@ -196,6 +196,19 @@ public class StreamRuntime {
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
     }
 
+    /** The search engine of the configuration; an unknown one, or OpenSearch without an endpoint, stops the start-up. */
+    static SearchIndex searchIndex(InvoiceStreamsConfig.Search search, Path data) {
+        return switch (search.engine()) {
+            case "lucene" -> new LuceneSearchIndex(search.luceneDir().filter(d -> !d.isBlank()).map(Path::of)
+                    .orElse(data.resolve("search")));
+            case "opensearch" -> new OpenSearchSearchIndex(search.opensearch().endpoint().orElseThrow(() ->
+                    new IllegalArgumentException("invoice.search.engine=opensearch needs"
+                            + " invoice.search.opensearch.endpoint")), search.opensearch().index());
+            default -> throw new IllegalArgumentException("invoice.search.engine must be lucene or opensearch, was '"
+                    + search.engine() + "'");
+        };
+    }
+
     /** Checks the archive range rules of the configuration; a value outside them stops the start-up. */
     static ArchiveFlusher.Settings archiveSettings(InvoiceStreamsConfig.Archive archive) {
         var buffer = archive.buffer();
@@ -230,7 +243,7 @@ public class StreamRuntime {
             archiveTimer.shutdownNow();
         }
         close(store);
-        close(searchIndex);
+        close(searchIndex instanceof AutoCloseable c ? c : null);
         close(totals);
         close(dataSource);
         close(streams);

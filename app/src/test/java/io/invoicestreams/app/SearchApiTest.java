@@ -34,12 +34,13 @@ class SearchApiTest {
     @Test
     void a_changed_document_is_found_by_its_words_with_facets_and_highlights() {
         String item = "gadget" + UUID.randomUUID().toString().substring(0, 8);
-        put("7100001", "T1", "Searchable Vendor", item);
+        String transaction = "T-" + item; // unique: the index folder outlives the test's in-memory event store
+        put("7100001", transaction, "Searchable Vendor", item);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("q", item).get("/search")
                 .then().statusCode(200)
                 .body("total", equalTo(1))
-                .body("hits[0].id", equalTo("7100001|T1"))
+                .body("hits[0].id", equalTo("7100001|" + transaction))
                 .body("hits[0].items", hasItem(item + ": 3"))
                 .body("hits[0].highlights[0]", containsString("<b>" + item + "</b>"))
                 .body("facets.vendor.'Searchable Vendor'", equalTo(1)));
@@ -64,7 +65,7 @@ class SearchApiTest {
     @Test
     void a_rebuild_swaps_in_a_new_index_that_finds_the_same_documents() throws java.io.IOException {
         String item = "widget" + UUID.randomUUID().toString().substring(0, 8);
-        put("7100002", "T1", "Rebuild Vendor", item);
+        put("7100002", "T-" + item, "Rebuild Vendor", item);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("q", item).get("/search")
                 .then().body("total", equalTo(1)));
 

@@ -34,7 +34,7 @@ public final class LocalS3 {
                         "s3proxy.authorization=none",
                         "jclouds.provider=filesystem",
                         "jclouds.filesystem.basedir=" + store.toAbsolutePath()) + "\n");
-                s3proxy = start("s3proxy", port, Map.of(), List.of("-cp", lib.toAbsolutePath() + "/*",
+                s3proxy = ChildServer.start("s3proxy", port, Map.of(), List.of("-Xmx256m", "-cp", lib.toAbsolutePath() + "/*",
                         "org.gaul.s3proxy.Main", "--properties", properties.toString()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -51,8 +51,8 @@ public final class LocalS3 {
                 int port = LocalDynamoDb.freePort();
                 Path store = Files.createTempDirectory("s3mock-store");
                 // S3Mock also opens an HTTPS port (server.port); give it a free one too.
-                s3mock = start("s3mock", port, Map.of("COM_ADOBE_TESTING_S3MOCK_STORE_ROOT", store.toString()),
-                        List.of("-jar", jar.toAbsolutePath().toString(), "--http.port=" + port,
+                s3mock = ChildServer.start("s3mock", port, Map.of("COM_ADOBE_TESTING_S3MOCK_STORE_ROOT", store.toString()),
+                        List.of("-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--http.port=" + port,
                                 "--server.port=" + LocalDynamoDb.freePort()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -68,31 +68,5 @@ public final class LocalS3 {
                     + module + ")");
         }
         return path;
-    }
-
-    private static URI start(String name, int port, Map<String, String> environment, List<String> arguments)
-            throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile(name, ".log").toFile()));
-        builder.environment().putAll(environment);
-        Process server = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        try {
-            while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    server.destroy();
-                    throw new IllegalStateException(name + " did not start on port " + port);
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return URI.create("http://127.0.0.1:" + port);
     }
 }

@@ -1,0 +1,432 @@
+package io.invoicestreams.adapters.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.json.InvoiceJson;
+import io.invoicestreams.projections.search.SearchDocument;
+import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.search.SearchQuery;
+import io.invoicestreams.projections.search.SearchResults;
+import io.invoicestreams.projections.search.SearchWrite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.hc.core5.http.HttpHost;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch._types.query_dsl.Operator;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+
+/**
+ * The search index on OpenSearch, for production: the same documents, versions and tombstones as the Lucene index,
+ * behind two aliases. {@code {name}} names the index searches read; {@code {name}-building} names the one a rebuild
+ * fills. Indexes are generations {@code {name}-000001}, … created with their mapping at start-up or at a rebuild.
+ *
+ * <p>Writes are bulk requests with OpenSearch's external versioning, so OpenSearch itself refuses a write older than
+ * what it holds; a refused write is stale and skipped. Deletions are tombstone documents, which keep their version
+ * for good (a real delete forgets its version after {@code index.gc_deletes}). A bulk that fails as a whole, or an item
+ * that fails for another reason, is retried with backoff, then reported; the processor then retries the batch.
+ */
+public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
+
+    private static final int AMOUNT_SCALE = 4;
+    private static final int ATTEMPTS = 4;
+
+    private final OpenSearchClient client;
+    private final OpenSearchTransport transport;
+    private final String alias;
+    private final String buildingAlias;
+    private final ObjectMapper json = InvoiceJson.objectMapper();
+
+    /** Connects and makes sure the read alias points at an index, creating the first generation if none does. */
+    public OpenSearchSearchIndex(URI endpoint, String name) {
+        this.alias = Objects.requireNonNull(name, "name");
+        this.buildingAlias = name + "-building";
+        this.transport = ApacheHttpClient5TransportBuilder
+                .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                .setMapper(new JacksonJsonpMapper(json))
+                .build();
+        this.client = new OpenSearchClient(transport);
+        try {
+            if (indexOf(alias).isEmpty()) {
+                String first = generation(1);
+                createIndex(first);
+                client.indices().updateAliases(u -> u.actions(a -> a.add(add -> add.index(first).alias(alias))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach OpenSearch at " + endpoint, e);
+        }
+    }
+
+    private String generation(int n) {
+        return String.format(Locale.ROOT, "%s-%06d", alias, n);
+    }
+
+    /** The index an alias points at, if any. */
+    private Optional<String> indexOf(String name) throws IOException {
+        try {
+            return client.indices().getAlias(g -> g.name(name)).result().keySet().stream().findFirst();
+        } catch (OpenSearchException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private String target() throws IOException {
+        return indexOf(buildingAlias).orElse(alias);
+    }
+
+    private void createIndex(String index) throws IOException {
+        client.indices().create(c -> c.index(index)
+                .settings(s -> s.numberOfShards(1).numberOfReplicas(0)
+                        .analysis(a -> a.normalizer("lowercase", n -> n.custom(cn -> cn.filter("lowercase")))))
+                .mappings(mapping()));
+    }
+
+    private static TypeMapping mapping() {
+        return TypeMapping.of(m -> m
+                .dynamicTemplates(List.of(
+                        Map.of("quantities", org.opensearch.client.opensearch._types.mapping.DynamicTemplate.of(d -> d
+                                .pathMatch("quantity.*").mapping(p -> p.double_(x -> x)))),
+                        Map.of("attributes", org.opensearch.client.opensearch._types.mapping.DynamicTemplate.of(d -> d
+                                .matchMappingType("string").mapping(p -> p.text(x -> x))))))
+                .properties("id", p -> p.keyword(k -> k))
+                .properties("live", p -> p.boolean_(b -> b))
+                .properties("invoice", p -> p.keyword(k -> k))
+                .properties("transaction", p -> p.keyword(k -> k))
+                .properties("country", p -> p.keyword(k -> k.normalizer("lowercase")))
+                .properties("country_facet", p -> p.keyword(k -> k))
+                .properties("amount", p -> p.long_(l -> l))
+                .properties("currency", p -> p.keyword(k -> k))
+                .properties("vendor", p -> p.text(t -> t))
+                .properties("vendor_facet", p -> p.keyword(k -> k))
+                .properties("item", p -> p.text(t -> t))
+                .properties("text", p -> p.text(t -> t))
+                .properties("source", p -> p.keyword(k -> k.index(false).docValues(false))));
+    }
+
+    @Override
+    public Optional<SearchDocument> find(String id) {
+        try {
+            String index = target();
+            var got = client.get(g -> g.index(index).id(id).realtime(true), Map.class);
+            if (!got.found() || got.source() == null || !Boolean.TRUE.equals(got.source().get("live"))) {
+                return Optional.empty();
+            }
+            return Optional.of(json.readValue((String) got.source().get("source"), SearchDocument.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + id + " from the search index", e);
+        }
+    }
+
+    @Override
+    public void apply(List<SearchWrite> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try {
+            String index = target();
+            List<BulkOperation> operations = new ArrayList<>();
+            for (SearchWrite write : writes) {
+                Map<String, Object> doc = switch (write) {
+                    case SearchWrite.Upsert upsert -> document(upsert.document());
+                    case SearchWrite.Delete delete -> Map.of("id", delete.id(), "live", false);
+                };
+                operations.add(BulkOperation.of(o -> o.index(i -> i.index(index).id(write.id())
+                        .version(write.version()).versionType(VersionType.External).document(doc))));
+            }
+            bulk(operations);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the search index", e);
+        }
+    }
+
+    /** One bulk with retries; items refused as older than what the index holds are stale and skipped. */
+    private void bulk(List<BulkOperation> operations) throws IOException {
+        List<BulkOperation> pending = operations;
+        for (int attempt = 1; ; attempt++) {
+            BulkResponse response;
+            try {
+                List<BulkOperation> send = pending;
+                response = client.bulk(b -> b.operations(send).refresh(Refresh.WaitFor));
+            } catch (IOException | OpenSearchException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                backoff(attempt);
+                continue;
+            }
+            List<BulkOperation> retry = new ArrayList<>();
+            String reason = null;
+            for (int i = 0; i < response.items().size(); i++) {
+                BulkResponseItem item = response.items().get(i);
+                if (item.error() == null || "version_conflict_engine_exception".equals(item.error().type())) {
+                    continue;
+                }
+                retry.add(pending.get(i));
+                reason = item.error().type() + ": " + item.error().reason();
+            }
+            if (retry.isEmpty()) {
+                return;
+            }
+            if (attempt >= ATTEMPTS) {
+                throw new IllegalStateException(retry.size() + " search index writes failed after " + ATTEMPTS
+                        + " attempts; the last reason: " + reason);
+            }
+            pending = retry;
+            backoff(attempt);
+        }
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Duration.ofMillis(100L << attempt).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a search index write", e);
+        }
+    }
+
+    private Map<String, Object> document(SearchDocument d) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        d.attributes().forEach((name, text) -> doc.put(name.toLowerCase(Locale.ROOT).replace(' ', '_'), text));
+        doc.put("id", d.id());
+        doc.put("live", true);
+        doc.put("invoice", d.invoiceNumber());
+        doc.put("transaction", d.transactionId());
+        doc.put("country", d.country());
+        doc.put("country_facet", d.country());
+        doc.put("amount", units(d.amount().amount()));
+        doc.put("currency", d.amount().currency().getCurrencyCode());
+        if (!d.vendor().isBlank()) {
+            doc.put("vendor", d.vendor());
+            doc.put("vendor_facet", d.vendor());
+        }
+        List<String> items = new ArrayList<>();
+        Map<String, Object> quantities = new LinkedHashMap<>();
+        for (SearchDocument.Item item : d.items()) {
+            items.add(item.name());
+            if (item.quantity() != null) {
+                quantities.put(item.name().toLowerCase(Locale.ROOT), item.quantity().doubleValue());
+            }
+        }
+        doc.put("item", items);
+        doc.put("quantity", quantities);
+        StringBuilder all = new StringBuilder();
+        all.append(d.invoiceNumber()).append(' ').append(d.transactionId()).append(' ').append(d.country()).append(' ');
+        d.attributes().values().forEach(text -> all.append(text).append(' '));
+        all.append(String.join(", ", d.items().stream().map(SearchDocument.Item::toString).toList()));
+        doc.put("text", all.toString());
+        doc.put("source", json.writeValueAsString(d));
+        return doc;
+    }
+
+    private static long units(BigDecimal amount) {
+        return amount.setScale(AMOUNT_SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+    }
+
+    @Override
+    public synchronized void beginRebuild() {
+        try {
+            Optional<String> abandoned = indexOf(buildingAlias);
+            String live = indexOf(alias).orElseThrow(() -> new IllegalStateException("no index behind " + alias));
+            int highest = Math.max(number(live), abandoned.map(OpenSearchSearchIndex::number).orElse(0));
+            String fresh = generation(highest + 1);
+            createIndex(fresh);
+            client.indices().updateAliases(u -> {
+                abandoned.ifPresent(old -> u.actions(a -> a.remove(r -> r.index(old).alias(buildingAlias))));
+                return u.actions(a -> a.add(add -> add.index(fresh).alias(buildingAlias)));
+            });
+            if (abandoned.isPresent()) {
+                client.indices().delete(d -> d.index(abandoned.get()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a rebuild of the search index", e);
+        }
+    }
+
+    private static int number(String index) {
+        return Integer.parseInt(index.substring(index.lastIndexOf('-') + 1));
+    }
+
+    @Override
+    public boolean rebuilding() {
+        try {
+            return indexOf(buildingAlias).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void completeRebuild() {
+        try {
+            Optional<String> building = indexOf(buildingAlias);
+            if (building.isEmpty()) {
+                return;
+            }
+            String old = indexOf(alias).orElseThrow();
+            client.indices().updateAliases(u -> u
+                    .actions(a -> a.remove(r -> r.index(old).alias(alias)))
+                    .actions(a -> a.remove(r -> r.index(building.get()).alias(buildingAlias)))
+                    .actions(a -> a.add(add -> add.index(building.get()).alias(alias))));
+            client.indices().delete(d -> d.index(old));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
+        }
+    }
+
+    @Override
+    public SearchResults search(SearchQuery q) {
+        Query query = query(q);
+        try {
+            SearchResponse<Map> response;
+            try {
+                response = client.search(s -> {
+                    s.index(alias).query(query).size(q.limit() + 1).trackTotalHits(t -> t.enabled(true))
+                            .sort(o -> o.score(sc -> sc.order(SortOrder.Desc)))
+                            .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)))
+                            .aggregations("country", a -> a.terms(t -> t.field("country_facet").size(20)))
+                            .aggregations("vendor", a -> a.terms(t -> t.field("vendor_facet").size(20)))
+                            .highlight(h -> h.preTags("<b>").postTags("</b>")
+                                    .fields("text", f -> f.numberOfFragments(2)));
+                    if (q.next() != null) {
+                        s.searchAfter(after(q.next()));
+                    }
+                    return s;
+                }, Map.class);
+            } catch (OpenSearchException e) {
+                if (e.status() == 400) {
+                    throw new SearchResults.BadQuery(reason(e), e);
+                }
+                throw e;
+            }
+            List<Hit<Map>> all = response.hits().hits();
+            int shown = Math.min(q.limit(), all.size());
+            List<SearchResults.Hit> hits = new ArrayList<>();
+            for (Hit<Map> hit : all.subList(0, shown)) {
+                SearchDocument d = json.readValue((String) hit.source().get("source"), SearchDocument.class);
+                List<String> highlights = hit.highlight().getOrDefault("text", List.of());
+                hits.add(new SearchResults.Hit(d.id(), d.invoiceNumber(), d.transactionId(), d.country(),
+                        d.amount().amount(), d.amount().currency().getCurrencyCode(), d.vendor(),
+                        d.items().stream().map(SearchDocument.Item::toString).toList(),
+                        hit.score() == null ? 0f : hit.score().floatValue(), highlights,
+                        json.writeValueAsString(d.document())));
+            }
+            String next = all.size() > q.limit() ? token(all.get(shown - 1)) : null;
+            Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
+            for (String dim : List.of("country", "vendor")) {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                for (StringTermsBucket bucket : response.aggregations().get(dim).sterms().buckets().array()) {
+                    counts.put(bucket.key(), bucket.docCount());
+                }
+                facets.put(dim, counts);
+            }
+            return new SearchResults(response.hits().total().value(), hits, facets, next);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the index", e);
+        }
+    }
+
+    /** The parser's words: the innermost reason OpenSearch gives, on one line. */
+    private static String reason(OpenSearchException e) {
+        var cause = e.error();
+        String reason = cause.reason();
+        while (cause.causedBy() != null) {
+            cause = cause.causedBy();
+            reason = cause.reason() != null ? cause.reason() : reason;
+        }
+        if (cause.rootCause() != null && !cause.rootCause().isEmpty() && cause.rootCause().get(0).reason() != null) {
+            reason = cause.rootCause().get(0).reason();
+        }
+        return reason == null ? "the query cannot be parsed" : reason.lines().findFirst().orElse(reason).strip();
+    }
+
+    private static Query query(SearchQuery q) {
+        BoolQuery.Builder b = new BoolQuery.Builder();
+        b.filter(f -> f.term(t -> t.field("live").value(FieldValue.of(true))));
+        if (q.text() != null && !q.text().isBlank()) {
+            b.must(m -> m.queryString(s -> s.query(q.text()).defaultField("text").allowLeadingWildcard(true)
+                    .defaultOperator(Operator.And)));
+        }
+        if (q.country() != null) {
+            b.filter(f -> f.term(t -> t.field("country").value(FieldValue.of(q.country()))));
+        }
+        if (q.invoice() != null) {
+            b.filter(f -> f.term(t -> t.field("invoice").value(FieldValue.of(q.invoice()))));
+        }
+        if (q.minAmount() != null || q.maxAmount() != null) {
+            b.filter(f -> f.range(r -> {
+                r.field("amount");
+                if (q.minAmount() != null) {
+                    r.gte(JsonData.of(units(q.minAmount())));
+                }
+                if (q.maxAmount() != null) {
+                    r.lte(JsonData.of(units(q.maxAmount())));
+                }
+                return r;
+            }));
+        }
+        if (q.item() != null) {
+            String item = q.item().toLowerCase(Locale.ROOT);
+            if (q.minQuantity() == null) {
+                b.filter(f -> f.match(m -> m.field("item").query(FieldValue.of(item))));
+            } else {
+                b.filter(f -> f.range(r -> r.field("quantity." + item).gte(JsonData.of(q.minQuantity().doubleValue()))));
+            }
+        }
+        return Query.of(qb -> qb.bool(b.build()));
+    }
+
+    private static String token(Hit<Map> last) {
+        String text = last.score() + "\n" + last.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<FieldValue> after(String token) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 2);
+            return List.of(FieldValue.of(Double.parseDouble(parts[0])), FieldValue.of(parts[1]));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("next is not a page token of this search", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
