@@ -177,7 +177,9 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
             BulkResponse response;
             try {
                 List<BulkOperation> send = pending;
-                response = client.bulk(b -> b.operations(send).refresh(Refresh.WaitFor));
+                // A forced refresh makes the batch searchable when apply returns; waiting for the next scheduled one
+                // (wait_for) would hold every batch up to the refresh interval.
+                response = client.bulk(b -> b.operations(send).refresh(Refresh.True));
             } catch (IOException | OpenSearchException e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;
