@@ -41,10 +41,19 @@ public record DynamoDbClients(Optional<URI> endpoint, Optional<String> region) {
 
     /** The same HTTP client, timeouts, endpoint, credentials and region for both clients. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder) {
+        return configure(builder, endpoint, region);
+    }
+
+    /**
+     * Builds any AWS SDK client of the service the same way: the URL-connection HTTP client, call timeouts, and with
+     * an endpoint override (a local server) fixed local credentials; without one, the default provider chains.
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(
+            B builder, Optional<URI> endpoint, Optional<String> region) {
         builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(timeouts());
         endpoint.ifPresent(e -> builder.endpointOverride(e).credentialsProvider(LOCAL));
-        region.map(Region::of).ifPresent(builder::region);
+        region.or(() -> endpoint.map(e -> "us-east-1")).map(Region::of).ifPresent(builder::region);
         return builder.build();
     }
 

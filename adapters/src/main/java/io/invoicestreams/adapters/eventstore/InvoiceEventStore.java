@@ -89,6 +89,7 @@ public final class InvoiceEventStore implements AutoCloseable {
         tokenStore.createSchema(PostgresTokenTableFactory.INSTANCE);
         ParkedRecords parked = new ParkedRecords(transactions, clock);
         parked.createSchema();
+        DeadLetters.createSchema(transactions);
         BoundedAggregateCache cache = new BoundedAggregateCache(aggregateCacheSize);
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false)

@@ -3,6 +3,7 @@ package io.invoicestreams.adapters.eventstore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import java.util.function.Consumer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -37,8 +38,10 @@ public final class ProjectionProcessors {
      *                     default (since 4.9) starts a new processor with a ReplayToken up to the head, so a
      *                     {@code @DisallowReplay} handler would skip the whole history: an archive introduced into a
      *                     running installation would never hold what came before it.
+     * @param deadLetters  park a failing event (and the later ones of its invoice) in the group's JDBC dead-letter
+     *                     queue and go on with other invoices, instead of retrying the batch until it succeeds
      */
-    public record Projection(String name, Object handler, boolean historyIsNew) {
+    public record Projection(String name, Object handler, boolean historyIsNew, boolean deadLetters) {
         public Projection {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(handler, "handler");
@@ -46,16 +49,38 @@ public final class ProjectionProcessors {
 
         /** A rebuildable read model: its first start replays the history (Axon's default). */
         public Projection(String name, Object handler) {
-            this(name, handler, false);
+            this(name, handler, false, false);
+        }
+
+        public Projection(String name, Object handler, boolean historyIsNew) {
+            this(name, handler, historyIsNew, false);
         }
     }
 
     private ProjectionProcessors() {
     }
 
+    /** Registers read models without dead-letter queues. */
     public static Consumer<Configurer> register(List<Projection> projections, Settings settings) {
+        return register(projections, settings, null);
+    }
+
+    /**
+     * @param transactions the store's transactions, which a dead-letter queue shares (needed when a projection has
+     *                     dead letters)
+     */
+    public static Consumer<Configurer> register(List<Projection> projections, Settings settings,
+                                                JdbcTransactions transactions) {
         return configurer -> configurer.eventProcessing(processing -> {
             for (Projection projection : projections) {
+                if (projection.deadLetters()) {
+                    Objects.requireNonNull(transactions, "transactions");
+                    JdbcTransactions nested = transactions.withSavepoints();
+                    processing.registerDeadLetterQueue(projection.name(), configuration -> DeadLetters.queue(
+                                    projection.name(), nested, configuration.eventSerializer()))
+                            .registerDeadLetterPolicy(projection.name(), configuration -> DeadLetters.policy())
+                            .registerTransactionManager(projection.name(), configuration -> nested);
+                }
                 processing.registerPooledStreamingEventProcessor(projection.name(), Configuration::eventStore,
                                 (configuration, builder) -> (projection.historyIsNew()
                                         ? builder.initialToken(StreamableMessageSource::createTailToken) : builder)

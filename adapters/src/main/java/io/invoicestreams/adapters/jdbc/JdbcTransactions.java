@@ -19,10 +19,27 @@ import org.axonframework.common.transaction.TransactionManager;
 public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
 
     private final DataSource dataSource;
-    private final ThreadLocal<Bound> current = new ThreadLocal<>();
+    private final ThreadLocal<Bound> current;
+    private final boolean savepoints;
 
     public JdbcTransactions(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this(Objects.requireNonNull(dataSource, "dataSource"), new ThreadLocal<>(), false);
+    }
+
+    private JdbcTransactions(DataSource dataSource, ThreadLocal<Bound> current, boolean savepoints) {
+        this.dataSource = dataSource;
+        this.current = current;
+        this.savepoints = savepoints;
+    }
+
+    /**
+     * The same transactions, except that a transaction started inside another is a savepoint: its rollback undoes
+     * only its own work and the outer transaction goes on. A dead-letter queue needs this: the failed handling of a
+     * parked event rolls back, and the outer transaction still records the new attempt. Costs a savepoint per
+     * nested transaction, so only the processing groups with dead letters use it.
+     */
+    public JdbcTransactions withSavepoints() {
+        return new JdbcTransactions(dataSource, current, true);
     }
 
     public DataSource dataSource() {
@@ -33,6 +50,13 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
     public Transaction startTransaction() {
         Bound bound = current.get();
         if (bound != null) {
+            if (savepoints && !bound.rollbackOnly) {
+                try {
+                    return new Nested(bound, bound.connection.setSavepoint());
+                } catch (SQLException e) {
+                    throw new JdbcFailure("could not set a savepoint: " + e.getMessage(), e);
+                }
+            }
             bound.depth++;
             return new Joined(bound);
         }
@@ -167,6 +191,37 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         public void rollback() {
             bound.depth--;
             bound.rollbackOnly = true;
+        }
+    }
+
+    /** A transaction inside another, as a savepoint. */
+    private static final class Nested implements Transaction {
+        private final Bound bound;
+        private final java.sql.Savepoint savepoint;
+
+        Nested(Bound bound, java.sql.Savepoint savepoint) {
+            this.bound = bound;
+            this.savepoint = savepoint;
+        }
+
+        @Override
+        public void commit() {
+            try {
+                bound.connection.releaseSavepoint(savepoint);
+            } catch (SQLException e) {
+                bound.rollbackOnly = true;
+                throw new JdbcFailure("could not release a savepoint: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void rollback() {
+            try {
+                bound.connection.rollback(savepoint);
+            } catch (SQLException e) {
+                bound.rollbackOnly = true; // the outer transaction cannot go on without the undo
+                throw new JdbcFailure("could not roll back to a savepoint: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -59,7 +59,7 @@ class ArchiveAnalyticsTest {
             } else {
                 spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionRecorded(invoice, transaction,
                         Money.of(amount, java.util.Currency.getInstance("USD")), new CountryCode("USA"), "06062016",
-                        InvoiceDocument.empty(), change)));
+                        InvoiceDocument.empty(), false, change)));
                 LocalDate day = LocalDate.ofInstant(time, ZoneOffset.UTC);
                 sums.merge(day, amount, BigDecimal::add);
                 maxima.merge(day, amount, BigDecimal::max);

@@ -38,7 +38,7 @@ class ArchiveCrashTest {
     static ArchiveRecord line(long position, Instant time) {
         return ArchiveRecord.of(position, new InvoiceEvent.TransactionRecorded(new InvoiceNumber("INV" + position % 97),
                 new TransactionId("T" + position), Money.of("12.34", "USD"), new CountryCode("USA"), "06062016",
-                InvoiceDocument.empty(), new ChangeIdentity("evt-" + position, "shard-1",
+                InvoiceDocument.empty(), false, new ChangeIdentity("evt-" + position, "shard-1",
                 new SequenceNumber(String.format("%021d", position)), time)));
     }
 

@@ -60,7 +60,7 @@ class ArchiveFlusherTest {
     private static ArchiveRecord recorded(long position, Instant time) {
         return ArchiveRecord.of(position, new InvoiceEvent.TransactionRecorded(new InvoiceNumber("1212121"),
                 new TransactionId("T" + position), Money.of("100.50", "USD"), new CountryCode("USA"), "06062016",
-                InvoiceDocument.empty(), new ChangeIdentity("evt-" + position, "shard-1",
+                InvoiceDocument.empty(), false, new ChangeIdentity("evt-" + position, "shard-1",
                 new SequenceNumber(String.format("%021d", position)), time)));
     }
 

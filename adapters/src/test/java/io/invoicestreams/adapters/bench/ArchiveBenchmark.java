@@ -157,6 +157,6 @@ public final class ArchiveBenchmark {
         return ArchiveRecord.of(position, new InvoiceEvent.TransactionRecorded(invoice,
                 new TransactionId("Client" + random.nextInt(1000) + "_trans" + position), amount,
                 new CountryCode(List.of("USA", "UK", "China", "France").get(random.nextInt(4))), "06062016",
-                InvoiceDocument.empty(), change));
+                InvoiceDocument.empty(), false, change));
     }
 }

@@ -58,6 +58,16 @@ class EventContractTest {
     }
 
     @Test
+    void a_recorded_event_stored_before_opens_invoice_existed_reads_back_as_not_opening_one() throws Exception {
+        String json = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/resources/stored/TransactionRecorded-before-opensInvoice.json"));
+        Object read = serializer.deserialize(new org.axonframework.serialization.SimpleSerializedObject<>(json,
+                String.class, InvoiceEvent.TransactionRecorded.class.getName(), null));
+        assertThat(read).isEqualTo(recorded(CLIENT1_TRANS1, 1, "100", USA));
+        assertThat(((InvoiceEvent.TransactionRecorded) read).opensInvoice()).isFalse();
+    }
+
+    @Test
     void the_shard_checkpoint_token_has_a_pinned_json_form() throws Exception {
         ShardCheckpoint checkpoint = new ShardCheckpoint("000000000000000000042", true);
         SerializedObject<String> stored = serializer.serialize(checkpoint, String.class);

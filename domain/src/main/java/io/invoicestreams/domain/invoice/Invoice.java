@@ -125,8 +125,9 @@ public class Invoice {
         TransactionId id = written.transactionId();
         ChangeIdentity change = written.change();
         if (item == null || item.details() == null) {
+            boolean opensInvoice = items.isEmpty(); // removed items stay in the map, so this is "never any"
             return applied(new TransactionRecorded(invoice, id, now.amount(), now.country(), now.invoiceDate(),
-                    now.document(), change));
+                    now.document(), opensInvoice, change));
         }
         TransactionDetails was = item.details();
         List<InvoiceEvent> events = new ArrayList<>(4);

@@ -19,10 +19,15 @@ public sealed interface InvoiceEvent {
     /** The stream record this event was derived from. */
     ChangeIdentity change();
 
-    /** A transaction appeared on the invoice. */
+    /**
+     * A transaction appeared on the invoice.
+     *
+     * @param opensInvoice this is the first transaction ever recorded on the invoice number: the invoice is new (a
+     *                     transaction recorded after earlier ones were removed does not open it again)
+     */
     record TransactionRecorded(InvoiceNumber invoiceNumber, TransactionId transactionId, Money amount,
                                CountryCode country, String invoiceDate, InvoiceDocument document,
-                               ChangeIdentity change) implements InvoiceEvent {
+                               boolean opensInvoice, ChangeIdentity change) implements InvoiceEvent {
     }
 
     /** The amount of a transaction was changed; both amounts are given, so a reader never needs the history. */

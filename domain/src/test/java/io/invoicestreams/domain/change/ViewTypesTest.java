@@ -6,6 +6,7 @@ import static io.invoicestreams.domain.invoice.InvoiceFixture.CLIENT1_TRANS2;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.INVOICE;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.USA;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.change;
+import static io.invoicestreams.domain.invoice.InvoiceFixture.opening;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.recorded;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.usd;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,7 @@ class ViewTypesTest {
 
         new AggregateTestFixture<>(Invoice.class).givenNoPriorActivity()
                 .when(new ApplyTransactionChanges(INVOICE, changes))
-                .expectEvents(recorded(CLIENT1_TRANS1, 1, "100", USA),
+                .expectEvents(opening(CLIENT1_TRANS1, 1, "100", USA),
                         recorded(CLIENT1_TRANS2, 2, "500", USA),
                         new TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("100"), usd("250"), USA,
                                 change(3)),

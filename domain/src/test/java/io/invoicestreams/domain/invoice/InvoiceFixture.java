@@ -68,10 +68,21 @@ public final class InvoiceFixture {
         return new TransactionChange.Deleted(id, change(sequence), TransactionChange.DeletionCause.EXPIRED, null);
     }
 
+    /** A transaction recorded on an invoice that already had one. */
     public static TransactionRecorded recorded(TransactionId id, long sequence, String usdAmount, CountryCode country) {
+        return recorded(id, sequence, usdAmount, country, false);
+    }
+
+    /** The first transaction ever recorded on the invoice: it opens the invoice. */
+    public static TransactionRecorded opening(TransactionId id, long sequence, String usdAmount, CountryCode country) {
+        return recorded(id, sequence, usdAmount, country, true);
+    }
+
+    private static TransactionRecorded recorded(TransactionId id, long sequence, String usdAmount, CountryCode country,
+                                                boolean opensInvoice) {
         TransactionDetails d = details(usdAmount, country);
         return new TransactionRecorded(INVOICE, id, d.amount(), d.country(), d.invoiceDate(), d.document(),
-                change(sequence));
+                opensInvoice, change(sequence));
     }
 
     public static final io.invoicestreams.domain.Verifier ADMIN = new io.invoicestreams.domain.Verifier("admin@com");

@@ -10,6 +10,7 @@ import static io.invoicestreams.domain.invoice.InvoiceFixture.change;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.deleted;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.details;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.expired;
+import static io.invoicestreams.domain.invoice.InvoiceFixture.opening;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.recorded;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.usd;
 import static io.invoicestreams.domain.invoice.InvoiceFixture.vendorDocument;
@@ -17,6 +18,7 @@ import static io.invoicestreams.domain.invoice.InvoiceFixture.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.invoicestreams.domain.Money;
+import io.invoicestreams.domain.Verifier;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Applied;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Rejected;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Skipped;
@@ -26,6 +28,8 @@ import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionDocumentChanged;
 import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionExpired;
 import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionInvoiceDateChanged;
 import io.invoicestreams.domain.invoice.InvoiceEvent.TransactionRemoved;
+import io.invoicestreams.domain.invoice.VerificationEvent.CountryVerifierAssigned;
+import java.time.Instant;
 import java.util.List;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -46,19 +50,27 @@ class InvoiceTest {
     class Recording {
 
         @Test
-        void a_first_write_records_the_transaction_and_creates_the_invoice() {
+        void a_first_write_records_the_transaction_and_opens_the_invoice() {
             fixture.givenNoPriorActivity()
                     .when(apply(written(CLIENT1_TRANS1, 1, details("100", USA))))
-                    .expectEvents(recorded(CLIENT1_TRANS1, 1, "100", USA))
+                    .expectEvents(opening(CLIENT1_TRANS1, 1, "100", USA))
                     .expectResultMessagePayload(List.of(new Applied(List.of("TransactionRecorded"))));
         }
 
         @Test
-        void a_write_after_a_removal_records_the_transaction_again() {
+        void a_write_after_a_removal_records_the_transaction_again_without_opening_the_invoice_again() {
             fixture.given(recorded(CLIENT1_TRANS1, 1, "100", USA),
                             new TransactionRemoved(INVOICE, CLIENT1_TRANS1, usd("100"), USA, change(2)))
                     .when(apply(written(CLIENT1_TRANS1, 3, details("70", USA))))
                     .expectEvents(recorded(CLIENT1_TRANS1, 3, "70", USA));
+        }
+
+        @Test
+        void a_first_transaction_after_a_verifier_was_assigned_still_opens_the_invoice() {
+            fixture.given(new CountryVerifierAssigned(INVOICE, USA, new Verifier("admin@com"), List.of(),
+                            Instant.parse("2016-06-06T00:00:00Z")))
+                    .when(apply(written(CLIENT1_TRANS1, 1, details("100", USA))))
+                    .expectEvents(opening(CLIENT1_TRANS1, 1, "100", USA));
         }
 
         @Test
@@ -67,7 +79,7 @@ class InvoiceTest {
                     .when(apply(written(CLIENT1_TRANS1, 1, details("100", USA)),
                             written(CLIENT1_TRANS2, 2, details("500", USA)),
                             written(CLIENT1_TRANS1, 3, details("150", USA))))
-                    .expectEvents(recorded(CLIENT1_TRANS1, 1, "100", USA),
+                    .expectEvents(opening(CLIENT1_TRANS1, 1, "100", USA),
                             recorded(CLIENT1_TRANS2, 2, "500", USA),
                             new TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("100"), usd("150"), USA,
                                     change(3)));

@@ -32,6 +32,7 @@ public final class EventHistory {
     private final Map<String, CountryCode> countries = new HashMap<>();
     private final Map<String, Money> amounts = new HashMap<>();
     private final Map<String, String> verifiers = new HashMap<>();
+    private final java.util.Set<String> openedInvoices = new java.util.HashSet<>();
     private long records;
 
     /** The seed rows of the issue, recorded in the order the demo writes them. */
@@ -55,10 +56,11 @@ public final class EventHistory {
     public EventHistory recorded(String invoice, String transaction, String amount, String country,
                                  InvoiceDocument document) {
         Money money = money(amount);
+        boolean opensInvoice = openedInvoices.add(invoice); // as the aggregate decides: the first ever
         amounts.put(invoice + "/" + transaction, money);
         countries.put(invoice + "/" + transaction, new CountryCode(country));
         return add(new InvoiceEvent.TransactionRecorded(new InvoiceNumber(invoice), new TransactionId(transaction),
-                money, new CountryCode(country), "06062016", document, change()));
+                money, new CountryCode(country), "06062016", document, opensInvoice, change()));
     }
 
     public EventHistory documented(String invoice, String transaction, InvoiceDocument document) {
