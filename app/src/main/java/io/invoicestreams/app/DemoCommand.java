@@ -95,8 +95,41 @@ public class DemoCommand {
         var laptops = runtime.search().search(io.invoicestreams.projections.search.SearchQuery.text("laptops"));
         out.printf("Search 'laptops': %s.%n", laptops.hits().isEmpty() ? "no hits"
                 : laptops.hits().stream().map(h -> h.id()).collect(Collectors.joining(", ")));
+        printNotifications(out);
         out.println("Assign verifiers with PUT /invoices/{n}/countries/{c}/verifier; see the README.");
         return 0;
+    }
+
+    /**
+     * Reads the notification queues back (on the embedded SQS only, where nobody else consumes them): the payment
+     * messages of new invoices and the zero-amount alerts. An invoice is new only once, so a second demo on the same
+     * data sends no payment messages.
+     */
+    private void printNotifications(PrintStream out) {
+        if (runtime.sqs() == null) {
+            return;
+        }
+        for (String channel : List.of("payments", "alerts")) {
+            runtime.queueUrl(channel).ifPresent(url -> {
+                List<String> bodies = new ArrayList<>();
+                List<software.amazon.awssdk.services.sqs.model.Message> batch;
+                do {
+                    batch = runtime.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)).messages();
+                    for (var message : batch) {
+                        bodies.add(message.body());
+                        runtime.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+                    }
+                } while (!batch.isEmpty());
+                out.printf("Notifications, %s queue: %d message(s)%s%n", channel, bodies.size(),
+                        bodies.isEmpty() ? "" : ":");
+                bodies.forEach(body -> out.println("  " + body));
+            });
+        }
+        long parked = runtime.deadLetters().groups().stream().mapToLong(g -> runtime.deadLetters().size(g)).sum();
+        if (parked > 0) {
+            out.printf("Parked notifications: %d (see dlq list notifications).%n", parked);
+        }
     }
 
     private List<TrackedEventMessage<?>> after(long head) {

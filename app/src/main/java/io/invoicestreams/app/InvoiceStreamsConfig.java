@@ -40,6 +40,72 @@ public interface InvoiceStreamsConfig {
 
     Search search();
 
+    Notifications notifications();
+
+    interface Notifications {
+        /** Run the notifications processing group (alerts and payment messages). */
+        @WithDefault("true")
+        boolean enabled();
+
+        Sqs sqs();
+
+        interface Sqs {
+            /** Start ElasticMQ in the JVM as the SQS (the embedded default), unless an endpoint is given. */
+            @WithDefault("true")
+            boolean embedded();
+
+            /** Port of the embedded ElasticMQ; 0 for a free one. */
+            @WithDefault("9324")
+            int embeddedPort();
+
+            /** Endpoint of an SQS-compatible server. Empty: the embedded one, or AWS when embedded is off. */
+            Optional<URI> endpoint();
+
+            /** Create the queues when they do not exist (embedded and dev); in AWS they belong to the infrastructure. */
+            @WithDefault("true")
+            boolean createQueues();
+        }
+
+        /** Region of SQS and SNS. Empty: the default provider chain (us-east-1 with an endpoint). */
+        Optional<String> region();
+
+        /** Endpoint of an SNS-compatible server. Empty: AWS. */
+        Optional<URI> snsEndpoint();
+
+        Channel payments();
+
+        Channel alerts();
+
+        interface Channel {
+            /** sqs, sns or log (log for alerts only). */
+            @WithDefault("sqs")
+            String target();
+
+            /** The SQS queue: a name or a URL. A name ending in .fifo is a FIFO queue, deduplicated by event id. */
+            Optional<String> queue();
+
+            /** The SNS topic ARN, when the target is sns; an ARN ending in .fifo is deduplicated by event id. */
+            Optional<String> topicArn();
+        }
+
+        Retry retry();
+
+        /** The retry of parked (dead-lettered) notifications: capped exponential backoff. */
+        interface Retry {
+            /** Wait after the first failure; doubled after each further one. */
+            @WithDefault("5s")
+            Duration initialBackoff();
+
+            /** The longest wait between attempts. */
+            @WithDefault("15m")
+            Duration maxBackoff();
+
+            /** How often the service looks for parked notifications whose wait is over. */
+            @WithDefault("5s")
+            Duration interval();
+        }
+    }
+
     interface Search {
         /** lucene (in the JVM, the embedded default) or opensearch. */
         @WithDefault("lucene")

@@ -15,7 +15,7 @@ import java.util.Set;
 public class Main implements QuarkusApplication {
 
     static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME, QueryCommand.QUERY,
-            QueryCommand.REPORT, ArchiveCommand.NAME);
+            QueryCommand.REPORT, ArchiveCommand.NAME, DlqCommand.NAME);
 
     static final String USAGE = """
             Usage: invoice-streams [COMMAND]
@@ -36,6 +36,8 @@ public class Main implements QuarkusApplication {
               archive lifecycle [--dry-run] [--infrequent-access-days N] [--glacier-days M] [--expire-days D]
                        Apply the archive's retention (S3 lifecycle rules; seven years by
                        default); for a local folder, print what it would do. See archive --help.
+              dlq list|retry GROUP | dlq evict GROUP ID
+                       The dead-letter queue of a processing group (notifications); see dlq --help.
               --help   Show this help.
 
             Configuration: application.properties keys, -Dkey=value or environment variables
@@ -54,6 +56,9 @@ public class Main implements QuarkusApplication {
     @Inject
     ArchiveCommand archive;
 
+    @Inject
+    DlqCommand dlq;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
@@ -61,8 +66,8 @@ public class Main implements QuarkusApplication {
         if (early >= 0) {
             System.exit(early);
         }
-        if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT, ArchiveCommand.NAME)
-                .contains(args[0])
+        if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT, ArchiveCommand.NAME,
+                        DlqCommand.NAME).contains(args[0])
                 && System.getProperty("quarkus.http.port") == null
                 && System.getenv("QUARKUS_HTTP_PORT") == null) {
             System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
@@ -109,12 +114,25 @@ public class Main implements QuarkusApplication {
                 return 2;
             }
         }
+        if (args[0].equals(DlqCommand.NAME)) {
+            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])) {
+                out.print(DlqCommand.USAGE);
+                return 0;
+            }
+            try {
+                DlqCommand.parse(args);
+                return -1;
+            } catch (IllegalArgumentException e) {
+                err.println("invoice-streams: dlq: " + e.getMessage() + "; see dlq --help");
+                return 2;
+            }
+        }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
             return 2;
         }
         if (!COMMANDS.contains(args[0])) {
-            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query, report and archive (see --help)");
+            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query, report, archive and dlq (see --help)");
             return 2;
         }
         return -1;
@@ -147,6 +165,9 @@ public class Main implements QuarkusApplication {
         }
         if (args.length > 0 && args[0].equals(ArchiveCommand.NAME)) {
             return archive.run(ArchiveCommand.parse(args), System.out, System.err);
+        }
+        if (args.length > 0 && args[0].equals(DlqCommand.NAME)) {
+            return dlq.run(DlqCommand.parse(args), System.out, System.err);
         }
         if (args.length == 2 && args[0].equals(RebuildCommand.NAME)) {
             java.util.List<String> names = args[1].equals("--all")

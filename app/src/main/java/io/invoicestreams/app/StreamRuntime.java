@@ -9,6 +9,16 @@ import io.invoicestreams.adapters.archive.ArchiveLifecycle;
 import io.invoicestreams.adapters.archive.LocalArchiveLifecycle;
 import io.invoicestreams.adapters.archive.S3Archive;
 import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
+import io.invoicestreams.adapters.eventstore.DeadLetters;
+import io.invoicestreams.adapters.notifications.ChannelNotifications;
+import io.invoicestreams.adapters.notifications.EmbeddedSqs;
+import io.invoicestreams.adapters.notifications.LogChannel;
+import io.invoicestreams.adapters.notifications.MessageChannel;
+import io.invoicestreams.adapters.notifications.SnsChannel;
+import io.invoicestreams.adapters.notifications.SqsChannel;
+import io.invoicestreams.projections.notifications.NotificationsProjection;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import io.invoicestreams.adapters.search.LuceneSearchIndex;
 import io.invoicestreams.adapters.search.OpenSearchSearchIndex;
 import io.invoicestreams.projections.search.SearchIndex;
@@ -82,12 +92,19 @@ public class StreamRuntime {
     private software.amazon.awssdk.services.s3.S3Client archiveS3;
     private ArchiveFlusher archiveFlusher;
     private java.util.concurrent.ScheduledExecutorService archiveTimer;
+    private EmbeddedSqs embeddedSqs;
+    private SqsClient sqs;
+    private SnsClient sns;
+    private ChannelNotifications notifications;
+    private final java.util.Map<String, String> queueUrls = new java.util.LinkedHashMap<>();
+    private DeadLetters.Queues deadLetters;
+    private java.util.concurrent.ScheduledExecutorService deadLetterTimer;
 
     /** @param args the command line; {@code rebuild} runs the read models without following the stream */
     StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
         this.config = config;
         this.registry = registry;
-        this.followStream = args.length == 0 || !args[0].equals(RebuildCommand.NAME);
+        this.followStream = args.length == 0 || !(args[0].equals(RebuildCommand.NAME) || args[0].equals(DlqCommand.NAME));
         this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)
                 || args[0].equals(ArchiveCommand.NAME));
     }
@@ -132,6 +149,10 @@ public class StreamRuntime {
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
         searchIndex = searchIndex(config.search(), data);
+        if (config.notifications().enabled()) {
+            notifications = notifications(config.notifications());
+            LOG.infof("Notifications: %s", notifications.describe());
+        }
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
         archiveSpool = new JdbcArchiveSpool(transactions, clock);
         store = onStoreDatabase(url, () -> {
@@ -139,6 +160,16 @@ public class StreamRuntime {
             return startStore(transactions, p, metrics, clock);
         });
         projections = new ProjectionControl(store);
+        var retry = config.notifications().retry();
+        deadLetters = new DeadLetters.Queues(store, notifications == null ? List.of()
+                : List.of(NotificationsProjection.NAME), clock,
+                new DeadLetters.Backoff(retry.initialBackoff(), retry.maxBackoff()));
+        if (notifications != null) {
+            deadLetterTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("dead-letter-retry").factory());
+            deadLetterTimer.scheduleWithFixedDelay(this::retryDueDeadLetters, retry.interval().toMillis(),
+                    retry.interval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         if (searchIndex.rebuilding()) {
             LOG.infof("A rebuild of the search index was under way; it goes on, and the new index is swapped in when it"
                     + " has caught up");
@@ -184,16 +215,85 @@ public class StreamRuntime {
 
     private InvoiceEventStore startStore(JdbcTransactions transactions, InvoiceStreamsConfig.Projections p,
                                          Metrics metrics, Clock clock) {
+        List<ProjectionProcessors.Projection> all = new java.util.ArrayList<>(List.of(
+                new ProjectionProcessors.Projection(TotalsProjection.NAME,
+                        new TotalsProjection(totals, p.coalesceTotals())),
+                new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
+                        new CountryVerificationProjection(countryVerification, metrics)),
+                new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
+                        new AuditArchiveProjection(archiveSpool), true),
+                new ProjectionProcessors.Projection(SearchProjection.NAME, new SearchProjection(searchIndex))));
+        if (notifications != null) {
+            // Axon's default first token: the history already stored is a replay, which these handlers skip, so
+            // introducing notifications into a running installation sends nothing for old invoices (ADR 0013).
+            all.add(new ProjectionProcessors.Projection(NotificationsProjection.NAME,
+                    new NotificationsProjection(notifications), false, true));
+        }
         return InvoiceEventStore.start(transactions, nodeId(), config.node().claimTimeout(),
-                clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(List.of(
-                        new ProjectionProcessors.Projection(TotalsProjection.NAME,
-                                new TotalsProjection(totals, p.coalesceTotals())),
-                        new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
-                                new CountryVerificationProjection(countryVerification, metrics)),
-                        new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
-                                new AuditArchiveProjection(archiveSpool), true),
-                        new ProjectionProcessors.Projection(SearchProjection.NAME, new SearchProjection(searchIndex))),
-                        new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval())));
+                clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(all,
+                        new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval()),
+                        transactions));
+    }
+
+    /** The notification channels of the configuration; a missing queue or topic stops the start-up. */
+    private ChannelNotifications notifications(InvoiceStreamsConfig.Notifications n) {
+        return new ChannelNotifications(channel("alerts", n.alerts(), n), channel("payments", n.payments(), n));
+    }
+
+    private MessageChannel channel(String name, InvoiceStreamsConfig.Notifications.Channel channel,
+                                   InvoiceStreamsConfig.Notifications n) {
+        String key = "invoice.notifications." + name;
+        return switch (channel.target()) {
+            case "sqs" -> {
+                String queue = channel.queue().filter(q -> !q.isBlank()).orElseThrow(() ->
+                        new IllegalArgumentException(key + ".target=sqs needs " + key + ".queue"));
+                SqsClient client = sqs(n);
+                String url = n.sqs().createQueues() && !queue.startsWith("http")
+                        ? SqsChannel.createQueue(client, queue) : SqsChannel.queueUrl(client, queue);
+                queueUrls.put(name, url);
+                yield new SqsChannel(client, url);
+            }
+            case "sns" -> {
+                if (sns == null) {
+                    sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region());
+                }
+                yield new SnsChannel(sns, channel.topicArn().filter(a -> !a.isBlank()).orElseThrow(() ->
+                        new IllegalArgumentException(key + ".target=sns needs " + key + ".topic-arn")),
+                        name.equals("alerts") ? "Zero value reported in InvoiceTransactions" : null);
+            }
+            case "log" -> {
+                if (name.equals("payments")) {
+                    throw new IllegalArgumentException(key + ".target must be sqs or sns: a payment message in the"
+                            + " log would start no payment");
+                }
+                yield new LogChannel(name);
+            }
+            default -> throw new IllegalArgumentException(key + ".target must be sqs, sns or log, was '"
+                    + channel.target() + "'");
+        };
+    }
+
+    private SqsClient sqs(InvoiceStreamsConfig.Notifications n) {
+        if (sqs == null) {
+            Optional<java.net.URI> endpoint = n.sqs().endpoint();
+            if (endpoint.isEmpty() && n.sqs().embedded()) {
+                embeddedSqs = EmbeddedSqs.start(n.sqs().embeddedPort());
+                endpoint = Optional.of(embeddedSqs.endpoint());
+                LOG.infof("ElasticMQ (SQS) runs in this JVM at %s; its queues live in memory", endpoint.get());
+            }
+            sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region());
+        }
+        return sqs;
+    }
+
+    private void retryDueDeadLetters() {
+        for (String group : deadLetters.groups()) {
+            try {
+                deadLetters.retryDue(group);
+            } catch (RuntimeException e) {
+                LOG.warnf("Retrying the parked events of %s failed; tried again later: %s", group, e.toString());
+            }
+        }
     }
 
     /** The search engine of the configuration; an unknown one, or OpenSearch without an endpoint, stops the start-up. */
@@ -242,7 +342,13 @@ public class StreamRuntime {
         if (archiveTimer != null) {
             archiveTimer.shutdownNow();
         }
+        if (deadLetterTimer != null) {
+            deadLetterTimer.shutdownNow();
+        }
         close(store);
+        close(sqs);
+        close(sns);
+        close(embeddedSqs);
         close(searchIndex instanceof AutoCloseable c ? c : null);
         close(totals);
         close(dataSource);
@@ -376,6 +482,21 @@ public class StreamRuntime {
                 completeRebuild(SearchProjection.NAME);
             }
         });
+    }
+
+    /** The dead-letter queues of the processing groups that have one. */
+    public DeadLetters.Queues deadLetters() {
+        return deadLetters;
+    }
+
+    /** The SQS client of the notifications, when a channel is a queue; null otherwise. */
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    /** The URL of the queue of a notification channel (alerts, payments), when it is a queue. */
+    public Optional<String> queueUrl(String channel) {
+        return Optional.ofNullable(queueUrls.get(channel));
     }
 
     public ArchiveLifecycle archiveLifecycle() {

@@ -42,9 +42,32 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report and archive (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report, archive and dlq (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void dlq_arguments_are_checked_before_anything_starts() {
+        assertThat(check("dlq", "list", "notifications")).isEqualTo(-1);
+        assertThat(check("dlq", "retry", "notifications")).isEqualTo(-1);
+        assertThat(check("dlq", "evict", "notifications", "0b6e")).isEqualTo(-1);
+        assertThat(out.size() + err.size()).isZero();
+
+        assertThat(check("dlq", "purge", "notifications")).isEqualTo(2);
+        assertThat(check("dlq", "evict", "notifications")).isEqualTo(2);
+        assertThat(check("dlq", "list")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: dlq: unknown dlq action 'purge'; actions are list, retry and evict; see dlq --help",
+                "invoice-streams: dlq: dlq evict takes a processing group and a dead-letter id; see dlq --help",
+                "invoice-streams: dlq: dlq needs an action (list, retry, evict) and a processing group; see dlq --help");
+    }
+
+    @Test
+    void dlq_help_names_the_actions_and_the_rest_path() {
+        assertThat(check("dlq", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: invoice-streams dlq list GROUP")
+                .contains("/admin/dlq/{group}").contains("notifications");
     }
 
     @Test

@@ -1,0 +1,160 @@
+package io.invoicestreams.app;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.notifications.SqsChannel;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Notifications in the running service: changes in the table become payment messages and alerts on the embedded
+ * SQS (ElasticMQ), read back over the SQS protocol; a refused publish is parked and delivered by the retry.
+ */
+@QuarkusTest
+class NotificationsApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    StreamRuntime runtime;
+
+    @Inject
+    DlqCommand dlq;
+
+    private static String newInvoice() {
+        return Long.toString(8_000_000 + ThreadLocalRandom.current().nextInt(1_000_000));
+    }
+
+    private void put(String invoice, String transaction, String amount) {
+        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+                "InvoiceNumber", AttributeValue.fromS(invoice),
+                "TransactionIdentifier", AttributeValue.fromS(transaction),
+                "Amount", AttributeValue.fromS(amount),
+                "Trans_country", AttributeValue.fromS("USA"))));
+    }
+
+    /** The messages of the queue that concern the invoices; they are deleted, the others are left visible again. */
+    private List<Message> receive(String channel, List<String> invoices) {
+        String url = runtime.queueUrl(channel).orElseThrow();
+        List<Message> mine = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = runtime.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .visibilityTimeout(0).messageAttributeNames("All")).messages();
+            for (Message m : batch) {
+                if (invoices.contains(m.messageAttributes().get("invoiceNumber").stringValue())) {
+                    mine.add(m);
+                    runtime.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+            }
+        } while (batch.stream().anyMatch(m -> invoices.contains(m.messageAttributes().get("invoiceNumber")
+                .stringValue())));
+        return mine;
+    }
+
+    private static JsonNode json(Message message) {
+        try {
+            return JSON.readTree(message.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void new_invoices_send_one_payment_message_each_and_a_zero_amount_one_alert() {
+        String first = newInvoice();
+        String second = newInvoice();
+        put(first, "A-1", "$100");
+        put(first, "A-2", "$500");
+        put(second, "B-1", "$200");
+        runtime.dynamoDb().updateItem(b -> b.tableName(runtime.table().tableName())
+                .key(Map.of("InvoiceNumber", AttributeValue.fromS(first),
+                        "TransactionIdentifier", AttributeValue.fromS("A-2")))
+                .updateExpression("SET Amount = :a").expressionAttributeValues(Map.of(":a", AttributeValue.fromS("$0"))));
+
+        List<Message> payments = new ArrayList<>();
+        List<Message> alerts = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            payments.addAll(receive("payments", List.of(first, second)));
+            alerts.addAll(receive("alerts", List.of(first, second)));
+            return payments.size() >= 2 && !alerts.isEmpty();
+        });
+        // Whatever else would come has had the time to come.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        payments.addAll(receive("payments", List.of(first, second)));
+        alerts.addAll(receive("alerts", List.of(first, second)));
+
+        assertThat(payments).extracting(m -> json(m).get("invoiceNumber").asText() + "/"
+                        + json(m).get("transactionId").asText() + "/" + json(m).get("amount").asText())
+                .containsExactlyInAnyOrder(first + "/A-1/100.00", second + "/B-1/200.00");
+        assertThat(alerts).singleElement().extracting(Message::body).asString()
+                .startsWith("Take immediate action for Invoice number " + first + " as zero value is reported in the"
+                        + " InvoiceTransactions table as on ");
+    }
+
+    @Test
+    void a_refused_payment_is_parked_shown_and_delivered_by_the_retry() {
+        String url = runtime.queueUrl("payments").orElseThrow();
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        String invoice = newInvoice();
+        runtime.sqs().deleteQueue(b -> b.queueUrl(url));
+        try {
+            put(invoice, "P-1", "$70");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/admin/dlq/notifications")
+                    .then().statusCode(200)
+                    .body("letters.sequence", hasItem(invoice))
+                    .body("letters.find { it.sequence == '" + invoice + "' }.causeType",
+                            equalTo("software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException")));
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "notifications"}),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            assertThat(code).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains(invoice).contains("TransactionRecorded")
+                    .contains("QueueDoesNotExistException");
+        } finally {
+            assertThat(SqsChannel.createQueue(runtime.sqs(), name)).isEqualTo(url);
+        }
+        // The service's own retry, with backoff, delivers it once the queue is back.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/admin/dlq/notifications")
+                .then().statusCode(200).body("size", equalTo(0)));
+        assertThat(receive("payments", List.of(invoice))).extracting(m -> json(m).get("transactionId").asText())
+                .containsExactly("P-1");
+    }
+
+    @Test
+    void dead_letter_endpoints_answer_problem_json_for_unknown_groups_and_letters() {
+        given().get("/admin/dlq/totals").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("processing group 'totals' has no dead-letter queue; groups with one:"
+                        + " [notifications]"));
+        given().delete("/admin/dlq/notifications/no-such-letter").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("no parked event with id 'no-such-letter' in notifications"));
+        given().post("/admin/dlq/notifications/retry").then().statusCode(200)
+                .body("processingGroup", equalTo("notifications"));
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "totals"}), System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("invoice-streams: dlq: processing group 'totals'"
+                + " has no dead-letter queue; groups with one: [notifications]" + System.lineSeparator());
+    }
+}
