@@ -26,14 +26,19 @@ public class ProjectionsResource {
      * @param head                 global index of the newest event in the store
      * @param parkedStreamRecords  stream records that never became events (see /admin/parked); no read model
      *                             has seen them
+     * @param deadLetters          per processing group with a dead-letter queue, the events parked in it (see
+     *                             /admin/dlq/{group})
      */
-    public record Projections(long head, long parkedStreamRecords, List<ProjectionControl.Status> projections) {
+    public record Projections(long head, long parkedStreamRecords, java.util.Map<String, Long> deadLetters,
+                              List<ProjectionControl.Status> projections) {
     }
 
     @GET
     @Path("projections")
     public Projections list() {
-        return new Projections(runtime.store().headIndex(), runtime.store().parkedRecords().count(),
+        java.util.Map<String, Long> parked = new java.util.TreeMap<>();
+        runtime.deadLetters().groups().forEach(group -> parked.put(group, runtime.deadLetters().size(group)));
+        return new Projections(runtime.store().headIndex(), runtime.store().parkedRecords().count(), parked,
                 runtime.projections().status());
     }
 

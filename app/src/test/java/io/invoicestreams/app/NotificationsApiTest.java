@@ -123,6 +123,8 @@ class NotificationsApiTest {
                     .body("letters.find { it.sequence == '" + invoice + "' }.causeType",
                             equalTo("software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException")));
 
+            given().get("/projections").then().statusCode(200)
+                    .body("deadLetters.notifications", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "notifications"}),
                     new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
@@ -135,6 +137,7 @@ class NotificationsApiTest {
         // The service's own retry, with backoff, delivers it once the queue is back.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/admin/dlq/notifications")
                 .then().statusCode(200).body("size", equalTo(0)));
+        given().get("/projections").then().body("deadLetters.notifications", equalTo(0));
         assertThat(receive("payments", List.of(invoice))).extracting(m -> json(m).get("transactionId").asText())
                 .containsExactly("P-1");
     }

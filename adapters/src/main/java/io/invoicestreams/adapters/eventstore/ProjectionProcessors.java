@@ -79,7 +79,11 @@ public final class ProjectionProcessors {
                     processing.registerDeadLetterQueue(projection.name(), configuration -> DeadLetters.queue(
                                     projection.name(), nested, configuration.eventSerializer()))
                             .registerDeadLetterPolicy(projection.name(), configuration -> DeadLetters.policy())
-                            .registerTransactionManager(projection.name(), configuration -> nested);
+                            .registerTransactionManager(projection.name(), configuration -> nested)
+                            // Remembers which invoices have parked events, so an event of any other invoice does
+                            // not ask the database whether its invoice is parked.
+                            .registerDeadLetteringEventHandlerInvokerConfiguration(projection.name(),
+                                    (configuration, builder) -> builder.enableSequenceIdentifierCache());
                 }
                 processing.registerPooledStreamingEventProcessor(projection.name(), Configuration::eventStore,
                                 (configuration, builder) -> (projection.historyIsNew()
