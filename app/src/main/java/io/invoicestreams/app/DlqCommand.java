@@ -74,7 +74,17 @@ public class DlqCommand {
                 yield 0;
             }
             case "retry" -> {
-                int delivered = queues.retryAll(args.group());
+                if (queues.size(args.group()) == 0) {
+                    out.println("Nothing is parked.");
+                    yield 0;
+                }
+                int delivered;
+                try {
+                    delivered = queues.retryAll(args.group());
+                } catch (IllegalStateException e) {
+                    err.println("invoice-streams: dlq: " + e.getMessage());
+                    yield 1;
+                }
                 long left = queues.size(args.group());
                 out.printf("%d invoice(s) delivered; %d event(s) still parked.%n", delivered, left);
                 yield left == 0 ? 0 : 1;

@@ -73,6 +73,7 @@ public class StreamRuntime {
     private final InvoiceStreamsConfig config;
     private final MeterRegistry registry;
     private final boolean followStream;
+    private final String command;
     private final boolean offline;
 
     private DynamoDbLocalServer dynamoDbLocal;
@@ -105,6 +106,7 @@ public class StreamRuntime {
         this.config = config;
         this.registry = registry;
         this.followStream = args.length == 0 || !(args[0].equals(RebuildCommand.NAME) || args[0].equals(DlqCommand.NAME));
+        this.command = args.length == 0 ? "serve" : args[0];
         this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)
                 || args[0].equals(ArchiveCommand.NAME));
     }
@@ -149,7 +151,7 @@ public class StreamRuntime {
             countryVerification.createTableIfMissing(Duration.ofSeconds(60));
         }
         searchIndex = searchIndex(config.search(), data);
-        if (config.notifications().enabled()) {
+        if (config.notifications().enabled() && sendsNotificationsHere(config.notifications())) {
             notifications = notifications(config.notifications());
             LOG.infof("Notifications: %s", notifications.describe());
         }
@@ -161,8 +163,8 @@ public class StreamRuntime {
         });
         projections = new ProjectionControl(store);
         var retry = config.notifications().retry();
-        deadLetters = new DeadLetters.Queues(store, notifications == null ? List.of()
-                : List.of(NotificationsProjection.NAME), clock,
+        deadLetters = new DeadLetters.Queues(store, config.notifications().enabled()
+                ? List.of(NotificationsProjection.NAME) : List.of(), clock,
                 new DeadLetters.Backoff(retry.initialBackoff(), retry.maxBackoff()));
         if (notifications != null) {
             deadLetterTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -233,6 +235,26 @@ public class StreamRuntime {
                 clock, config.store().aggregateCacheSize(), ProjectionProcessors.register(all,
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval()),
                         transactions));
+    }
+
+    /**
+     * Whether this process runs the notifications processor. The service and the demo do. A rebuild never does: it
+     * must not send anything. {@code dlq} does only when its channels are shared ones (SQS or SNS outside this JVM);
+     * the embedded ElasticMQ lives in the running service, and a message sent to another process's copy would be
+     * read by nobody.
+     */
+    private boolean sendsNotificationsHere(InvoiceStreamsConfig.Notifications n) {
+        if (followStream) {
+            return true;
+        }
+        boolean embedded = n.sqs().endpoint().isEmpty() && n.sqs().embedded()
+                && (n.payments().target().equals("sqs") || n.alerts().target().equals("sqs"));
+        if (command.equals(DlqCommand.NAME) && !embedded) {
+            return true;
+        }
+        LOG.infof("The notifications processor does not run in this command (%s)", command.equals(DlqCommand.NAME)
+                ? "the embedded SQS lives in the running service" : "a " + command + " sends nothing");
+        return false;
     }
 
     /** The notification channels of the configuration; a missing queue or topic stops the start-up. */

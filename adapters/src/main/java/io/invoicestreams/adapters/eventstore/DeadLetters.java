@@ -103,12 +103,14 @@ public final class DeadLetters {
     /** The dead letters of the processing groups of one running event store. */
     public static final class Queues {
         private final Configuration configuration;
+        private final JdbcTransactions transactions;
         private final List<String> groups;
         private final Clock clock;
         private final Backoff backoff;
 
         public Queues(InvoiceEventStore store, List<String> groups, Clock clock, Backoff backoff) {
             this.configuration = store.configuration();
+            this.transactions = store.transactions().withSavepoints();
             this.groups = List.copyOf(groups);
             this.clock = Objects.requireNonNull(clock, "clock");
             this.backoff = Objects.requireNonNull(backoff, "backoff");
@@ -151,8 +153,12 @@ public final class DeadLetters {
         }
 
         private int retry(String group, java.util.function.Predicate<DeadLetter<? extends EventMessage<?>>> due) {
+            queue(group); // an unknown group is refused first
             SequencedDeadLetterProcessor<EventMessage<?>> processor = configuration.eventProcessingConfiguration()
-                    .sequencedDeadLetterProcessor(group).orElseThrow(() -> unknown(group));
+                    .sequencedDeadLetterProcessor(group).orElseThrow(() -> new IllegalStateException("the processing"
+                            + " group '" + group + "' does not run in this process, so its parked events cannot be"
+                            + " retried here; retry them on the running service: POST /admin/dlq/" + group
+                            + "/retry"));
             // Each call takes one due sequence; a failing head is touched again, so it is not due in this round.
             long rounds = queue(group).amountOfSequences();
             int done = 0;
@@ -185,8 +191,9 @@ public final class DeadLetters {
             if (!groups.contains(group)) {
                 throw unknown(group);
             }
+            // Where the group's processor does not run in this process, the queue is read and changed directly.
             return configuration.eventProcessingConfiguration().deadLetterQueue(group)
-                    .orElseThrow(() -> unknown(group));
+                    .orElseGet(() -> DeadLetters.queue(group, transactions, configuration.eventSerializer()));
         }
 
         private IllegalArgumentException unknown(String group) {

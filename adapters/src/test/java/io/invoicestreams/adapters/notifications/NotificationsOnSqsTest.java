@@ -325,6 +325,33 @@ class NotificationsOnSqsTest {
     }
 
     @Test
+    void a_process_that_does_not_run_the_group_lists_and_evicts_its_parked_events_but_does_not_retry_them() {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        failing = m -> !m.groupId().equals("1212121");
+        try (InvoiceEventStore store = start(db)) {
+            publish(db, store, EventHistory.seed(), 0);
+            awaitCaughtUp(store);
+        }
+        // As the dlq command on the embedded defaults: the same store, without the notifications processor.
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "cli", Duration.ofSeconds(5), Clock.systemUTC(),
+                ProjectionProcessors.register(List.of(), new ProjectionProcessors.Settings(2, 2, Duration.ofMillis(100)),
+                        db))) {
+            DeadLetters.Queues deadLetters = new DeadLetters.Queues(store, List.of(NotificationsProjection.NAME),
+                    Clock.systemUTC(), new DeadLetters.Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
+            List<DeadLetters.Letter> parked = deadLetters.list(NotificationsProjection.NAME);
+            assertThat(parked).extracting(DeadLetters.Letter::sequence).containsExactlyInAnyOrder("1212122", "1212123");
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> deadLetters.retryAll(NotificationsProjection.NAME))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the processing group 'notifications' does not run in this process, so its parked"
+                            + " events cannot be retried here; retry them on the running service: POST"
+                            + " /admin/dlq/notifications/retry");
+            assertThat(deadLetters.evict(NotificationsProjection.NAME, parked.getFirst().id())).isTrue();
+            assertThat(deadLetters.size(NotificationsProjection.NAME)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void an_unknown_group_is_refused_with_the_groups_that_have_a_queue() {
         JdbcTransactions db = TestDatabases.H2.fresh();
         try (InvoiceEventStore store = start(db)) {
