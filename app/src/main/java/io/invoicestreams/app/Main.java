@@ -88,44 +88,14 @@ public class Main implements QuarkusApplication {
             return checkRebuild(args, out, err);
         }
         if (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)) {
-            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])) {
-                out.print(QueryCommand.USAGE);
-                return 0;
-            }
-            try {
-                QueryCommand.parse(args);
-                return -1;
-            } catch (IllegalArgumentException e) {
-                err.println("invoice-streams: " + args[0] + ": " + e.getMessage() + "; see " + args[0] + " --help");
-                return 2;
-            }
+            return checkSubcommand(args, helpAsked(args, 1), QueryCommand.USAGE, QueryCommand::parse, out, err);
         }
         if (args[0].equals(ArchiveCommand.NAME)) {
-            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])
-                    || args.length == 3 && args[1].equals("lifecycle") && Set.of("--help", "-h").contains(args[2])) {
-                out.print(ArchiveCommand.USAGE);
-                return 0;
-            }
-            try {
-                ArchiveCommand.parse(args);
-                return -1;
-            } catch (IllegalArgumentException e) {
-                err.println("invoice-streams: archive: " + e.getMessage() + "; see archive --help");
-                return 2;
-            }
+            boolean help = helpAsked(args, 1) || args.length == 3 && args[1].equals("lifecycle") && helpAsked(args, 2);
+            return checkSubcommand(args, help, ArchiveCommand.USAGE, ArchiveCommand::parse, out, err);
         }
         if (args[0].equals(DlqCommand.NAME)) {
-            if (args.length == 2 && Set.of("--help", "-h").contains(args[1])) {
-                out.print(DlqCommand.USAGE);
-                return 0;
-            }
-            try {
-                DlqCommand.parse(args);
-                return -1;
-            } catch (IllegalArgumentException e) {
-                err.println("invoice-streams: dlq: " + e.getMessage() + "; see dlq --help");
-                return 2;
-            }
+            return checkSubcommand(args, helpAsked(args, 1), DlqCommand.USAGE, DlqCommand::parse, out, err);
         }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
@@ -136,6 +106,27 @@ public class Main implements QuarkusApplication {
             return 2;
         }
         return -1;
+    }
+
+    /** True when the argument at {@code index} is the last one and asks for help. */
+    private static boolean helpAsked(String[] args, int index) {
+        return args.length == index + 1 && Set.of("--help", "-h").contains(args[index]);
+    }
+
+    /** Help, or the command's own parse: its complaint becomes one line on stderr and exit 2. */
+    private static int checkSubcommand(String[] args, boolean help, String usage,
+                                       java.util.function.Consumer<String[]> parse, PrintStream out, PrintStream err) {
+        if (help) {
+            out.print(usage);
+            return 0;
+        }
+        try {
+            parse.accept(args);
+            return -1;
+        } catch (IllegalArgumentException e) {
+            err.println("invoice-streams: " + args[0] + ": " + e.getMessage() + "; see " + args[0] + " --help");
+            return 2;
+        }
     }
 
     private static int checkRebuild(String[] args, PrintStream out, PrintStream err) {

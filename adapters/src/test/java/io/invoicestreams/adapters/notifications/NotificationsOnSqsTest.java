@@ -125,6 +125,17 @@ class NotificationsOnSqsTest {
                 Duration.ofMillis(50), p -> { })).isTrue();
     }
 
+    /** Puts this token in every segment of the (stopped) notifications processor. */
+    private static void putTokens(JdbcTransactions db, InvoiceEventStore store,
+                                  org.axonframework.eventhandling.TrackingToken token) {
+        TokenStore tokens = store.tokenStore();
+        db.executeInTransaction(() -> {
+            for (int segment : tokens.fetchSegments(NotificationsProjection.NAME)) {
+                tokens.storeToken(token, NotificationsProjection.NAME, segment);
+            }
+        });
+    }
+
     private static JsonNode json(Message message) {
         try {
             return JSON.readTree(message.body());
@@ -180,13 +191,7 @@ class NotificationsOnSqsTest {
             StreamingEventProcessor processor = store.configuration().eventProcessingConfiguration()
                     .eventProcessor(NotificationsProjection.NAME, StreamingEventProcessor.class).orElseThrow();
             processor.shutDown();
-            TokenStore tokens = store.tokenStore();
-            db.executeInTransaction(() -> {
-                for (int segment : tokens.fetchSegments(NotificationsProjection.NAME)) {
-                    tokens.storeToken(GapAwareTrackingToken.newInstance(-1, java.util.Set.of()),
-                            NotificationsProjection.NAME, segment);
-                }
-            });
+            putTokens(db, store, GapAwareTrackingToken.newInstance(-1, java.util.Set.of()));
             processor.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> sends.get() == 8);
 
@@ -215,14 +220,8 @@ class NotificationsOnSqsTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(processor::resetTokens)
                     .as("Axon refuses a reset of handlers that do not replay").isInstanceOf(IllegalStateException.class);
             // A replay forced through the token store (as a processor's first start over an existing history).
-            TokenStore tokens = store.tokenStore();
-            db.executeInTransaction(() -> {
-                for (int segment : tokens.fetchSegments(NotificationsProjection.NAME)) {
-                    tokens.storeToken(org.axonframework.eventhandling.ReplayToken.createReplayToken(
-                                    GapAwareTrackingToken.newInstance(history.size(), java.util.Set.of())),
-                            NotificationsProjection.NAME, segment);
-                }
-            });
+            putTokens(db, store, org.axonframework.eventhandling.ReplayToken.createReplayToken(
+                    GapAwareTrackingToken.newInstance(history.size(), java.util.Set.of())));
             processor.start();
             awaitCaughtUp(store);
             await().atMost(Duration.ofSeconds(10)).until(() -> !control.status(NotificationsProjection.NAME).replaying());
