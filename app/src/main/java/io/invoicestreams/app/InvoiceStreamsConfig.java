@@ -87,23 +87,24 @@ public interface InvoiceStreamsConfig {
             /** The SNS topic ARN, when the target is sns; an ARN ending in .fifo is deduplicated by event id. */
             Optional<String> topicArn();
         }
+    }
 
-        Retry retry();
+    /** The dead-letter queues of every processing group. */
+    DeadLetters deadLetters();
 
-        /** The retry of parked (dead-lettered) notifications: capped exponential backoff. */
-        interface Retry {
-            /** Wait after the first failure; doubled after each further one. */
-            @WithDefault("5s")
-            Duration initialBackoff();
+    /** The retry of parked (dead-lettered) events: capped exponential backoff. */
+    interface DeadLetters {
+        /** Wait after a parked event's first failure; doubled after each further one. */
+        @WithDefault("5s")
+        Duration initialBackoff();
 
-            /** The longest wait between attempts. */
-            @WithDefault("15m")
-            Duration maxBackoff();
+        /** The longest wait between attempts. */
+        @WithDefault("15m")
+        Duration maxBackoff();
 
-            /** How often the service looks for parked notifications whose wait is over. */
-            @WithDefault("5s")
-            Duration interval();
-        }
+        /** How often the service looks for parked events whose wait is over. */
+        @WithDefault("5s")
+        Duration interval();
     }
 
     interface Search {

@@ -61,6 +61,21 @@ final class Metrics implements StreamMetrics, VerificationMetrics {
         batchFailures.increment();
     }
 
+    /** The parked events of each processing group, read from the dead-letter table when scraped (NaN if it fails). */
+    void deadLetters(io.invoicestreams.adapters.eventstore.DeadLetters.Queues queues) {
+        for (String group : queues.groups()) {
+            Gauge.builder("invoice.projection.dead.letters", queues, q -> {
+                        try {
+                            return q.size(group);
+                        } catch (RuntimeException e) {
+                            return Double.NaN;
+                        }
+                    })
+                    .description("Events parked in the processing group's dead-letter queue")
+                    .tag("group", group).register(registry);
+        }
+    }
+
     @Override
     public void unverified(CountryCode country) {
         Counter.builder("invoice.country.verification.unverified")

@@ -162,11 +162,16 @@ public class StreamRuntime {
             return startStore(transactions, p, metrics, clock);
         });
         projections = new ProjectionControl(store);
-        var retry = config.notifications().retry();
-        deadLetters = new DeadLetters.Queues(store, config.notifications().enabled()
-                ? List.of(NotificationsProjection.NAME) : List.of(), clock,
+        var retry = config.deadLetters();
+        List<String> groups = new java.util.ArrayList<>(List.of(TotalsProjection.NAME,
+                CountryVerificationProjection.NAME, AuditArchiveProjection.NAME, SearchProjection.NAME));
+        if (config.notifications().enabled()) {
+            groups.add(NotificationsProjection.NAME);
+        }
+        deadLetters = new DeadLetters.Queues(store, groups, clock,
                 new DeadLetters.Backoff(retry.initialBackoff(), retry.maxBackoff()));
-        if (notifications != null) {
+        metrics.deadLetters(deadLetters);
+        if (followStream) {
             deadLetterTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("dead-letter-retry").factory());
             deadLetterTimer.scheduleWithFixedDelay(this::retryDueDeadLetters, retry.interval().toMillis(),
@@ -217,14 +222,16 @@ public class StreamRuntime {
 
     private InvoiceEventStore startStore(JdbcTransactions transactions, InvoiceStreamsConfig.Projections p,
                                          Metrics metrics, Clock clock) {
+        // Every group parks an event that fails on its own in its dead-letter queue (ADR 0014).
         List<ProjectionProcessors.Projection> all = new java.util.ArrayList<>(List.of(
                 new ProjectionProcessors.Projection(TotalsProjection.NAME,
-                        new TotalsProjection(totals, p.coalesceTotals())),
+                        new TotalsProjection(totals, p.coalesceTotals()), false, true),
                 new ProjectionProcessors.Projection(CountryVerificationProjection.NAME,
-                        new CountryVerificationProjection(countryVerification, metrics)),
+                        new CountryVerificationProjection(countryVerification, metrics), false, true),
                 new ProjectionProcessors.Projection(AuditArchiveProjection.NAME,
-                        new AuditArchiveProjection(archiveSpool), true),
-                new ProjectionProcessors.Projection(SearchProjection.NAME, new SearchProjection(searchIndex))));
+                        new AuditArchiveProjection(archiveSpool), true, true),
+                new ProjectionProcessors.Projection(SearchProjection.NAME, new SearchProjection(searchIndex), false,
+                        true)));
         if (notifications != null) {
             // Axon's default first token: the history already stored is a replay, which these handlers skip, so
             // introducing notifications into a running installation sends nothing for old invoices (ADR 0013).

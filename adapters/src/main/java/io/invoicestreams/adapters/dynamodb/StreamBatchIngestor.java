@@ -93,8 +93,8 @@ public final class StreamBatchIngestor {
                         () -> applyCommands(Map.of(group.getKey(), group.getValue()), rejected));
                 toPark.addAll(rejected);
             } catch (RuntimeException e) {
-                if (isDatabaseFailure(e)) {
-                    throw e;
+                if (isDatabaseFailure(e) || io.invoicestreams.adapters.Failures.isTransient(e)) {
+                    throw e; // retried with the batch: the part may answer later (a GetItem of a KEYS_ONLY record)
                 }
                 LOG.error("Parking {} stream records of invoice {}: applying them failed: {}",
                         group.getValue().size(), group.getKey(), e.toString());

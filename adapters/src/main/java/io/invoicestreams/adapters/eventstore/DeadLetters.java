@@ -1,5 +1,6 @@
 package io.invoicestreams.adapters.eventstore;
 
+import io.invoicestreams.adapters.Failures;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
 
 /**
- * Axon's JDBC dead-letter queue for the processing groups whose handlers have side effects (ADR 0013). An event
+ * Axon's JDBC dead-letter queue of every processing group (ADRs 0013 and 0014). An event
  * whose handler fails is parked with its cause, and so are the later events of the same invoice (the sequence),
  * while other invoices go on. Parked events are retried with capped exponential backoff ({@link #retryDue}), or at
  * once by an operator ({@link #retryAll}); an operator can also evict one ({@link #evict}).
@@ -65,10 +66,27 @@ public final class DeadLetters {
         return DeadLetterSchema.builder().deadLetterTable(TABLE).build();
     }
 
-    /** Every failure is parked, counting the attempts; a letter stays until it succeeds or is evicted. */
+    /**
+     * A failure of the event itself is parked, counting the attempts; a letter stays until it succeeds or is
+     * evicted. A passing failure of a part ({@link Failures#isTransient}: the store is down, throttling) is not the
+     * event's fault: on first handling it fails the batch, which the processor retries with its backoff, so an
+     * outage parks nothing. A parked letter whose retry meets an outage stays parked and counts the attempt.
+     */
     static EnqueuePolicy<EventMessage<?>> policy() {
-        return (letter, cause) -> Decisions.requeue(cause,
-                l -> l.diagnostics().and(ATTEMPTS, attempts(l) + 1));
+        return (letter, cause) -> {
+            boolean parked = letter instanceof JdbcDeadLetter<?>;
+            if (!parked && Failures.isTransient(cause)) {
+                throw new PartUnavailable(cause);
+            }
+            return Decisions.requeue(cause, l -> l.diagnostics().and(ATTEMPTS, attempts(l) + 1));
+        };
+    }
+
+    /** Fails a batch whose handler met a passing failure, so that the processor retries it instead of parking. */
+    static final class PartUnavailable extends RuntimeException {
+        PartUnavailable(Throwable cause) {
+            super("not parked, the batch is retried: " + cause, cause);
+        }
     }
 
     static int attempts(DeadLetter<?> letter) {

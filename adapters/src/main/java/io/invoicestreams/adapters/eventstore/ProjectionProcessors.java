@@ -38,8 +38,9 @@ public final class ProjectionProcessors {
      *                     default (since 4.9) starts a new processor with a ReplayToken up to the head, so a
      *                     {@code @DisallowReplay} handler would skip the whole history: an archive introduced into a
      *                     running installation would never hold what came before it.
-     * @param deadLetters  park a failing event (and the later ones of its invoice) in the group's JDBC dead-letter
-     *                     queue and go on with other invoices, instead of retrying the batch until it succeeds
+     * @param deadLetters  park an event that fails on its own (and the later ones of its invoice) in the group's
+     *                     JDBC dead-letter queue and go on with other invoices; a passing failure of a part (the
+     *                     store is down) still fails the batch, which is retried with the processor's backoff
      */
     public record Projection(String name, Object handler, boolean historyIsNew, boolean deadLetters) {
         public Projection {
@@ -82,8 +83,11 @@ public final class ProjectionProcessors {
                             .registerTransactionManager(projection.name(), configuration -> nested)
                             // Remembers which invoices have parked events, so an event of any other invoice does
                             // not ask the database whether its invoice is parked.
+                            // A reset (rebuild) clears the group's parked events: the replay handles them again
+                            // in order, and parks again whatever still fails.
                             .registerDeadLetteringEventHandlerInvokerConfiguration(projection.name(),
-                                    (configuration, builder) -> builder.enableSequenceIdentifierCache());
+                                    (configuration, builder) -> builder.enableSequenceIdentifierCache()
+                                            .allowReset(true));
                 }
                 processing.registerPooledStreamingEventProcessor(projection.name(), Configuration::eventStore,
                                 (configuration, builder) -> (projection.historyIsNew()

@@ -7,6 +7,7 @@ import io.invoicestreams.projections.search.SearchIndex;
 import io.invoicestreams.projections.search.SearchQuery;
 import io.invoicestreams.projections.search.SearchResults;
 import io.invoicestreams.projections.search.SearchWrite;
+import io.invoicestreams.adapters.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -189,6 +190,7 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
             }
             List<BulkOperation> retry = new ArrayList<>();
             String reason = null;
+            boolean busy = true;
             for (int i = 0; i < response.items().size(); i++) {
                 BulkResponseItem item = response.items().get(i);
                 if (item.error() == null || "version_conflict_engine_exception".equals(item.error().type())) {
@@ -196,13 +198,16 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
                 }
                 retry.add(pending.get(i));
                 reason = item.error().type() + ": " + item.error().reason();
+                busy &= item.status() == 429 || item.status() >= 500;
             }
             if (retry.isEmpty()) {
                 return;
             }
             if (attempt >= ATTEMPTS) {
-                throw new IllegalStateException(retry.size() + " search index writes failed after " + ATTEMPTS
-                        + " attempts; the last reason: " + reason);
+                String message = retry.size() + " search index writes failed after " + ATTEMPTS
+                        + " attempts; the last reason: " + reason;
+                // A busy or failing node passes; a refused document (a mapping conflict) does not.
+                throw busy ? new Failures.TransientFailure(message, null) : new IllegalStateException(message);
             }
             pending = retry;
             backoff(attempt);

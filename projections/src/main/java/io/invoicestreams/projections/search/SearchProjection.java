@@ -1,6 +1,7 @@
 package io.invoicestreams.projections.search;
 
 import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.projections.BatchedWrites;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,25 +10,24 @@ import java.util.Optional;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 /**
  * Keeps the search index, in the processing group {@link #NAME}: one document per transaction, re-indexed whole on
  * every change and deleted on removal or expiry. A batch's changes are folded in memory and written at once, before
- * the processor's token moves; every write carries the event's store position as its version, so a redelivered or
+ * the processor's token moves (after a failed write, the batch's invoices are written event by event, see
+ * {@link BatchedWrites}); every write carries the event's store position as its version, so a redelivered or
  * late event cannot overwrite a newer one. A reset builds a new index beside the current one (see {@link SearchIndex}).
  */
 public final class SearchProjection {
 
     public static final String NAME = "search";
 
-    private static final String BATCH = SearchProjection.class.getName() + ".batch";
-
     private final SearchIndex index;
+    private final BatchedWrites<Pending> batches;
 
     public SearchProjection(SearchIndex index) {
         this.index = Objects.requireNonNull(index, "index");
+        this.batches = new BatchedWrites<>(SearchProjection.class.getName() + ".batch", Pending::new, this::flush);
     }
 
     @EventHandler
@@ -36,8 +36,9 @@ public final class SearchProjection {
                 + " has no position"));
         String id = SearchDocument.id(event.invoiceNumber().value(), event.transactionId().value());
         var at = event.change().changedAt();
-        Map<String, Optional<SearchDocument>> batch = batch();
-        Optional<SearchDocument> current = batch.containsKey(id) ? batch.get(id) : index.find(id);
+        Optional<Pending> batch = batches.batchFor(event.invoiceNumber());
+        Optional<SearchDocument> current = batch.filter(p -> p.documents().containsKey(id))
+                .map(p -> p.documents().get(id)).orElseGet(() -> index.find(id));
         Optional<SearchDocument> next = switch (event) {
             case InvoiceEvent.TransactionRecorded e -> Optional.of(new SearchDocument(e.invoiceNumber().value(),
                     e.transactionId().value(), e.country().value(), e.amount(), e.invoiceDate(), e.document(), at,
@@ -56,11 +57,12 @@ public final class SearchProjection {
         if (next.isEmpty() && current.isEmpty() && !isRemoval(event)) {
             return; // a change of a transaction the index does not hold: nothing to re-index
         }
-        if (CurrentUnitOfWork.isStarted()) {
-            batch.put(id, next);
-            versions().put(id, version);
+        if (batch.isPresent()) {
+            batch.get().documents().put(id, next);
+            batch.get().versions().put(id, version);
         } else {
             index.apply(List.of(write(id, next, version)));
+            batches.writtenAlone(event.invoiceNumber());
         }
     }
 
@@ -78,27 +80,11 @@ public final class SearchProjection {
         index.beginRebuild();
     }
 
+    /** A batch's documents folded per id (empty: deleted), with the version of each one's last change. */
     private record Pending(Map<String, Optional<SearchDocument>> documents, Map<String, Long> versions) {
-    }
-
-    private Pending pending() {
-        if (!CurrentUnitOfWork.isStarted()) {
-            return new Pending(new LinkedHashMap<>(), new LinkedHashMap<>());
+        Pending() {
+            this(new LinkedHashMap<>(), new LinkedHashMap<>());
         }
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        return unitOfWork.getOrComputeResource(BATCH, key -> {
-            Pending pending = new Pending(new LinkedHashMap<>(), new LinkedHashMap<>());
-            unitOfWork.onPrepareCommit(u -> flush(pending));
-            return pending;
-        });
-    }
-
-    private Map<String, Optional<SearchDocument>> batch() {
-        return pending().documents();
-    }
-
-    private Map<String, Long> versions() {
-        return pending().versions();
     }
 
     private void flush(Pending pending) {

@@ -1,6 +1,7 @@
 package io.invoicestreams.projections.totals;
 
 import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.projections.BatchedWrites;
 import io.invoicestreams.domain.Money;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import java.util.ArrayList;
@@ -8,32 +9,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 /**
  * The running total of each invoice, in the processing group {@link #NAME}. A recorded transaction adds its amount, a correction adds the difference, a
  * removal or an expiry subtracts the last amount. Other events leave the total alone.
  *
  * <p>When {@code coalesce} is on, the steps of one processor batch are gathered per invoice and written, just
- * before the batch commits its token, as one update per invoice. Off, each event is written at once (the
- * baseline the benchmark compares with).
+ * before the batch commits its token, as one update per invoice; after a batch failed to write, its invoices are
+ * written event by event, so that a poison event is parked alone ({@link BatchedWrites}). Off, each event is
+ * written at once (the baseline the benchmark compares with).
  */
 public final class TotalsProjection {
 
     public static final String NAME = "totals";
 
-    private static final String BATCH = TotalsProjection.class.getName() + ".batch";
-
     private final TotalsStore store;
     private final boolean coalesce;
+    private final BatchedWrites<Map<InvoiceNumber, List<TotalStep>>> batches;
 
     public TotalsProjection(TotalsStore store, boolean coalesce) {
         this.store = Objects.requireNonNull(store, "store");
         this.coalesce = coalesce;
+        this.batches = new BatchedWrites<>(TotalsProjection.class.getName() + ".batch", LinkedHashMap::new,
+                this::flush);
     }
 
     @EventHandler
@@ -68,17 +70,13 @@ public final class TotalsProjection {
     }
 
     private void record(InvoiceNumber invoice, List<TotalStep> steps) {
-        if (!coalesce || !CurrentUnitOfWork.isStarted()) {
-            store.apply(List.of(new InvoiceTotalChange(invoice, steps)));
+        Optional<Map<InvoiceNumber, List<TotalStep>>> batch = coalesce ? batches.batchFor(invoice) : Optional.empty();
+        if (batch.isPresent()) {
+            batch.get().computeIfAbsent(invoice, k -> new ArrayList<>()).addAll(steps);
             return;
         }
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        Map<InvoiceNumber, List<TotalStep>> batch = unitOfWork.getOrComputeResource(BATCH, key -> {
-            Map<InvoiceNumber, List<TotalStep>> pending = new LinkedHashMap<>();
-            unitOfWork.onPrepareCommit(u -> flush(pending));
-            return pending;
-        });
-        batch.computeIfAbsent(invoice, k -> new ArrayList<>()).addAll(steps);
+        store.apply(List.of(new InvoiceTotalChange(invoice, steps)));
+        batches.writtenAlone(invoice);
     }
 
     private void flush(Map<InvoiceNumber, List<TotalStep>> pending) {
