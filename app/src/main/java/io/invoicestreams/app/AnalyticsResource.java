@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 /** The built-in reports over the audit archive; each reads only the days it covers and says how many files. */
 @Path("/analytics")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class AnalyticsResource {
 
     /** The longest range a daily report covers in one request. */

@@ -17,6 +17,7 @@ import java.util.List;
  */
 @Path("/admin/dlq/{processingGroup}")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
 public class DeadLettersResource {
 
     private final StreamRuntime runtime;

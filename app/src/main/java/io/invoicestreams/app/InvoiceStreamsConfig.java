@@ -89,6 +89,29 @@ public interface InvoiceStreamsConfig {
         }
     }
 
+    /** Who may call the HTTP API (ADR 0015). */
+    Security security();
+
+    interface Security {
+        /** Check API keys. Off only in the demo profile: then every caller may use the admin endpoints. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Keys for the admin endpoints (rebuild, dead letters, parked records, verifiers), comma-separated
+         * name:secret pairs with secrets of 16 characters or more. Give them as INVOICE_SECURITY_ADMIN_KEYS from a
+         * secret store, never in a committed file. None: the admin endpoints refuse every request.
+         */
+        Optional<java.util.List<String>> adminKeys();
+
+        /** Keys that may only read, as name:secret pairs; they matter when reads are protected. */
+        Optional<java.util.List<String>> readKeys();
+
+        /** Reads (invoices, search, analytics, projections) need a key too. */
+        @WithDefault("false")
+        boolean protectReads();
+    }
+
     /** The dead-letter queues of every processing group. */
     DeadLetters deadLetters();
 

@@ -38,6 +38,7 @@ import java.util.Optional;
  */
 @Path("/invoices/{invoice}")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class InvoicesResource {
 
     private final StreamRuntime runtime;
@@ -128,6 +129,7 @@ public class InvoicesResource {
     }
 
     /** Assigns the verifier; the country's transactions recorded so far count from now on (ADR 0006). */
+    @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
     @PUT
     @Path("/countries/{country}/verifier")
     @Consumes(MediaType.WILDCARD)
@@ -142,6 +144,7 @@ public class InvoicesResource {
                 outcome.openTransactions());
     }
 
+    @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
     @DELETE
     @Path("/countries/{country}/verifier")
     public VerifierAssignment remove(@PathParam("invoice") String invoice, @PathParam("country") String country) {

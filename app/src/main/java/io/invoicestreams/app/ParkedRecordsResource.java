@@ -12,6 +12,7 @@ import java.util.List;
 /** Stream records that could not become events, with their raw content and the reason. */
 @Path("/admin/parked")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
 public class ParkedRecordsResource {
 
     private final StreamRuntime runtime;

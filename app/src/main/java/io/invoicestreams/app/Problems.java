@@ -64,6 +64,29 @@ public class Problems {
     }
 
     @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+        return challenge("this endpoint needs an API key: send it as " + ApiKeyAuthentication.HEADER
+                + " or as HTTP Basic name:secret");
+    }
+
+    @ServerExceptionMapper
+    public Response badCredentials(io.quarkus.security.AuthenticationFailedException e) {
+        return challenge("the API key is not valid: check the " + ApiKeyAuthentication.HEADER
+                + " header or the Basic name:secret");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return problem(403, "Forbidden", "this API key may only read; this endpoint needs an admin key"
+                + " (invoice.security.admin-keys)");
+    }
+
+    private static Response challenge(String detail) {
+        return Response.fromResponse(problem(401, "Unauthorized", detail))
+                .header("WWW-Authenticate", ApiKeyAuthentication.CHALLENGE).build();
+    }
+
+    @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
         return problem(404, "Not found", "no resource at this path");
     }

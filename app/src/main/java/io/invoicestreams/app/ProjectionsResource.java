@@ -14,6 +14,7 @@ import java.util.List;
 /** Where each read model stands, and its rebuild on the running service. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class ProjectionsResource {
 
     private final StreamRuntime runtime;
@@ -46,6 +47,7 @@ public class ProjectionsResource {
      * Clears the read model and replays the whole event store into it. 202: the replay runs; follow it in
      * GET /projections. 409 when another node holds segments of it.
      */
+    @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
     @POST
     @Path("admin/projections/{name}/rebuild")
     public Response rebuild(@PathParam("name") String name) {

@@ -19,6 +19,7 @@ import java.util.Map;
  */
 @Path("/search")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class SearchResource {
 
     private final StreamRuntime runtime;

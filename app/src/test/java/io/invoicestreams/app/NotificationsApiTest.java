@@ -117,7 +117,7 @@ class NotificationsApiTest {
         runtime.sqs().deleteQueue(b -> b.queueUrl(url));
         try {
             put(invoice, "P-1", "$70");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/admin/dlq/notifications")
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")
                     .then().statusCode(200)
                     .body("letters.sequence", hasItem(invoice))
                     .body("letters.find { it.sequence == '" + invoice + "' }.causeType",
@@ -135,7 +135,7 @@ class NotificationsApiTest {
             assertThat(SqsChannel.createQueue(runtime.sqs(), name)).isEqualTo(url);
         }
         // The service's own retry, with backoff, delivers it once the queue is back.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/admin/dlq/notifications")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")
                 .then().statusCode(200).body("size", equalTo(0)));
         given().get("/projections").then().body("deadLetters.notifications", equalTo(0));
         assertThat(receive("payments", List.of(invoice))).extracting(m -> json(m).get("transactionId").asText())
@@ -144,13 +144,13 @@ class NotificationsApiTest {
 
     @Test
     void dead_letter_endpoints_answer_problem_json_for_unknown_groups_and_letters() {
-        given().get("/admin/dlq/totals").then().statusCode(404).contentType("application/problem+json")
+        Api.admin().get("/admin/dlq/totals").then().statusCode(404).contentType("application/problem+json")
                 .body("detail", equalTo("processing group 'totals' has no dead-letter queue; groups with one:"
                         + " [notifications]"));
-        given().delete("/admin/dlq/notifications/no-such-letter").then().statusCode(404)
+        Api.admin().delete("/admin/dlq/notifications/no-such-letter").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", equalTo("no parked event with id 'no-such-letter' in notifications"));
-        given().post("/admin/dlq/notifications/retry").then().statusCode(200)
+        Api.admin().post("/admin/dlq/notifications/retry").then().statusCode(200)
                 .body("processingGroup", equalTo("notifications"));
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -62,9 +62,9 @@ class ReadModelsApiTest {
                 .statusCode(200).body("transactions.TransactionIdentifier", equalTo(java.util.List.of(
                         "Client2_trans1xxxx"))).body("next", nullValue());
 
-        given().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000001/countries/USA/verifier").then()
+        Api.admin().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000001/countries/USA/verifier").then()
                 .statusCode(200).body("changed", equalTo(true)).body("openTransactions", equalTo(2));
-        given().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000001/countries/USA/verifier").then()
+        Api.admin().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000001/countries/USA/verifier").then()
                 .statusCode(200).body("changed", equalTo(false));
         put("7000001", "Client3", "$5", "UK");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/invoices/7000001/countries")
@@ -74,7 +74,7 @@ class ReadModelsApiTest {
                 .body("countries[0].verifier", equalTo("admin@com"))
                 .body("countries[0].totalTransactions", equalTo(2)));
 
-        given().delete("/invoices/7000001/countries/USA/verifier").then().statusCode(200)
+        Api.admin().delete("/invoices/7000001/countries/USA/verifier").then().statusCode(200)
                 .body("changed", equalTo(true));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/invoices/7000001/countries")
                 .then().body("countries[0].verifier", nullValue()).body("countries[0].totalTransactions", equalTo(0)));
@@ -92,22 +92,22 @@ class ReadModelsApiTest {
                 .body("detail", equalTo("next is not a page token of this API"));
         given().get("/invoices/7000002/total").then().statusCode(404).contentType("application/problem+json")
                 .body("detail", containsString("invoice 7000002 has no total"));
-        given().delete("/invoices/7000002/countries/USA/verifier").then().statusCode(404)
+        Api.admin().delete("/invoices/7000002/countries/USA/verifier").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().body("{\"verifier\":").put("/invoices/7000002/countries/USA/verifier").then().statusCode(400)
+        Api.admin().body("{\"verifier\":").put("/invoices/7000002/countries/USA/verifier").then().statusCode(400)
                 .body("detail", containsString("not JSON"));
-        given().body("{\"who\":\"me\"}").put("/invoices/7000002/countries/USA/verifier").then().statusCode(400)
+        Api.admin().body("{\"who\":\"me\"}").put("/invoices/7000002/countries/USA/verifier").then().statusCode(400)
                 .body("detail", containsString("needs a text field \"verifier\""));
-        given().body("{\"verifier\":\"a@b\"}").put("/invoices/7000002/countries/U%0AS/verifier").then()
+        Api.admin().body("{\"verifier\":\"a@b\"}").put("/invoices/7000002/countries/U%0AS/verifier").then()
                 .statusCode(400).body("detail", containsString("Trans_country"));
-        given().post("/admin/projections/nope/rebuild").then().statusCode(404)
+        Api.admin().post("/admin/projections/nope/rebuild").then().statusCode(404)
                 .body("detail", containsString("no read model named 'nope'"));
     }
 
     @Test
     void projections_report_their_position_and_a_rebuild_replays_into_an_equal_read_model() {
         seed("7000003");
-        given().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000003/countries/USA/verifier").then()
+        Api.admin().body("{\"verifier\":\"admin@com\"}").put("/invoices/7000003/countries/USA/verifier").then()
                 .statusCode(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/invoices/7000003/countries")
                 .then().body("countries[0].totalTransactions", equalTo(2)));
@@ -118,9 +118,9 @@ class ReadModelsApiTest {
                 .body("projections.find { it.name == 'totals' }.running", equalTo(true))
                 .body("projections.find { it.name == 'totals' }.segments", hasSize(4));
 
-        given().post("/admin/projections/totals/rebuild").then().statusCode(202)
+        Api.admin().post("/admin/projections/totals/rebuild").then().statusCode(202)
                 .header("Location", containsString("/projections"));
-        given().post("/admin/projections/country-verification/rebuild").then().statusCode(202);
+        Api.admin().post("/admin/projections/country-verification/rebuild").then().statusCode(202);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/projections").then()
                 .body("projections.find { it.name == 'totals' }.replaying", equalTo(false))
                 .body("projections.find { it.name == 'totals' }.lag", equalTo(0))

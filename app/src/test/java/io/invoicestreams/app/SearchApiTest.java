@@ -72,7 +72,7 @@ class SearchApiTest {
         java.nio.file.Path alias = java.nio.file.Path.of("target/test-data/search/current");
         String before = java.nio.file.Files.readString(alias);
 
-        given().post("/admin/projections/search/rebuild").then().statusCode(202);
+        Api.admin().post("/admin/projections/search/rebuild").then().statusCode(202);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             given().queryParam("q", item).get("/search").then().statusCode(200).body("rebuilding", equalTo(false))

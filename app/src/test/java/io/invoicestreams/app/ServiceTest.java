@@ -56,7 +56,7 @@ class ServiceTest {
         put("9000002", "Good", "$12");
         await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().readAll().stream()
                 .anyMatch(e -> e.getPayload() instanceof InvoiceEvent ie && ie.transactionId().value().equals("Good")));
-        given().get("/admin/parked").then().statusCode(200)
+        Api.admin().get("/admin/parked").then().statusCode(200)
                 .body("records.find { it.rawRecord.contains('twelve dollars') }.reason",
                         equalTo("Amount 'twelve dollars' is not valid money: it is not a number with an optional"
                                 + " currency symbol or code"));
@@ -88,11 +88,11 @@ class ServiceTest {
 
     @Test
     void bad_query_parameters_get_problem_json() {
-        given().get("/admin/parked?limit=5000").then().statusCode(400)
+        Api.admin().get("/admin/parked?limit=5000").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("title", equalTo("Bad request"))
                 .body("detail", equalTo("limit must be between 1 and 1000, was 5000"));
-        given().get("/admin/parked?offset=abc").then().statusCode(400)
+        Api.admin().get("/admin/parked?offset=abc").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", equalTo("offset must be a whole number, was 'abc'"));
         given().get("/no/such/path").then().statusCode(404).contentType("application/problem+json");

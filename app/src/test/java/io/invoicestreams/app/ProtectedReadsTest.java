@@ -1,0 +1,35 @@
+package io.invoicestreams.app;
+
+import static io.restassured.RestAssured.given;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With invoice.security.protect-reads, the read endpoints need a key too; health stays open for the platform. */
+@QuarkusTest
+@TestProfile(ProtectedReadsTest.ProtectReads.class)
+class ProtectedReadsTest {
+
+    public static class ProtectReads implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("invoice.security.protect-reads", "true");
+        }
+    }
+
+    @Test
+    void reads_need_a_read_or_admin_key() {
+        for (String path : new String[] {"/projections", "/invoices/7200001/total", "/invoices/7200001/transactions",
+                "/invoices/7200001/countries", "/search?q=laptops", "/analytics/run-rate?days=7"}) {
+            given().get(path).then().statusCode(401).contentType("application/problem+json");
+        }
+        given().header(ApiKeyAuthentication.HEADER, Api.READ_KEY).get("/projections").then().statusCode(200);
+        Api.admin().get("/projections").then().statusCode(200);
+        given().header(ApiKeyAuthentication.HEADER, Api.READ_KEY).get("/invoices/7200001/total").then()
+                .statusCode(404);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+}
