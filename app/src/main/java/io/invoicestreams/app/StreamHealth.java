@@ -11,7 +11,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the event store answers and the stream was polled successfully within the last 30 seconds. */
+/**
+ * Ready only when the event store answers, the stream was polled successfully within the last 30 seconds, and
+ * reading the stream into the store is not failing now (DynamoDB unreachable, or the store refusing batches).
+ */
 @Readiness
 @ApplicationScoped
 public class StreamHealth implements HealthCheck {
@@ -29,13 +32,14 @@ public class StreamHealth implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
         boolean storeUp = storeReachable(response);
         DynamoDbStreamConsumer.Status status = runtime.consumer() == null ? null : runtime.consumer().status();
-        boolean streamUp = status != null && status.running()
+        boolean streamUp = status != null && status.running() && status.failingSince().isEmpty()
                 && Duration.between(status.lastSuccessfulPoll(), Instant.now()).compareTo(STALE) < 0;
         if (status != null) {
             response.withData("stream", status.streamArn().orElse("none"))
                     .withData("ownedShards", status.ownedShards())
                     .withData("lastSuccessfulPoll", status.lastSuccessfulPoll().toString());
             status.lastError().ifPresent(e -> response.withData("lastError", e));
+            status.failingSince().ifPresent(t -> response.withData("failingSince", t.toString()));
             status.dataLoss().ifPresent(e -> response.withData("dataLoss", e));
         }
         return response.withData("storeReachable", storeUp).status(storeUp && streamUp).build();

@@ -72,8 +72,12 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
      * @param lastError the last failure, cleared by the next successful round
      * @param dataLoss  the last report of records trimmed before they were read; kept until restart
      */
+    /**
+     * @param failingSince when the stream or the store first failed since records were last read and stored (or a
+     *                     poll came back empty); empty while it works
+     */
     public record Status(boolean running, Optional<String> streamArn, int ownedShards, Instant lastSuccessfulPoll,
-                         Optional<String> lastError, Optional<String> dataLoss) {
+                         Optional<String> lastError, Optional<String> dataLoss, Optional<Instant> failingSince) {
     }
 
     private final InvoiceTransactionsTable table;
@@ -94,6 +98,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
     private final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<String> dataLoss = new AtomicReference<>();
+    private final AtomicReference<Instant> failingSince = new AtomicReference<>();
     private volatile boolean stopping;
 
     public DynamoDbStreamConsumer(InvoiceTransactionsTable table, DynamoDbStreamsClient streams,
@@ -118,7 +123,8 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
 
     public Status status() {
         return new Status(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
-                lastPoll.get(), Optional.ofNullable(lastError.get()), Optional.ofNullable(dataLoss.get()));
+                lastPoll.get(), Optional.ofNullable(lastError.get()), Optional.ofNullable(dataLoss.get()),
+                Optional.ofNullable(failingSince.get()));
     }
 
     private void coordinate() {
@@ -242,6 +248,9 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                 }
                 lastPoll.set(clock.instant());
                 List<Record> records = response.records();
+                if (records.isEmpty()) {
+                    failingSince.set(null);
+                }
                 String next = response.nextShardIterator();
                 if (!records.isEmpty()) {
                     List<Decoded> batch = new ArrayList<>(records.size());
@@ -271,6 +280,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                     }
                     failuresOfThisBatch = 0;
                     failing.reset();
+                    failingSince.set(null);
                     idle.reset();
                     checkpoint = after;
                     lastExtend = clock.instant();
@@ -359,6 +369,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
 
     private void error(String message) {
         lastError.set(message);
+        failingSince.compareAndSet(null, clock.instant());
     }
 
     private void pause(Duration duration) {

@@ -1,6 +1,7 @@
 package io.invoicestreams.adapters.eventstore;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
@@ -51,6 +52,12 @@ public final class EventStoreDatabase {
                         .minSize(1)
                         .maxSize(maxSize)
                         .acquisitionTimeout(Duration.ofSeconds(10))
+                        // A restarted database leaves dead connections in the pool: an error of the connection
+                        // class (SQL state 08…) destroys the connection, and each one is checked before it is lent.
+                        .exceptionSorter(AgroalConnectionPoolConfiguration.ExceptionSorter.fatalExceptionSorter())
+                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
+                                .defaultValidatorWithTimeout(2))
+                        .validateOnBorrow(true)
                         .connectionFactoryConfiguration(factory -> {
                             // The driver by name, not through DriverManager, which hides drivers registered by
                             // another class loader (a second Quarkus application in one JVM, as in tests).
