@@ -56,12 +56,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the process and waits until it answers on HTTP (not until it is ready). */
     ServiceProcess start(String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-Daxoniq.update-checker.disabled=true",
-                "--enable-native-access=ALL-UNNAMED"));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", jar().toString()));
-        command.addAll(List.of(args));
+        List<String> command = command(args);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -120,6 +115,40 @@ final class ServiceProcess implements AutoCloseable {
     HttpResponse<String> post(String path) throws IOException {
         return send(HttpRequest.newBuilder(uri(path)).header(ApiKeyAuthentication.HEADER, ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    HttpResponse<String> put(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header(ApiKeyAuthentication.HEADER, ADMIN_KEY)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Runs a command of the service (rebuild, dlq, …) with the same settings to its end; returns its exit code. */
+    int run(Duration timeout, String... args) {
+        List<String> command = command(args);
+        try {
+            Process cli = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!cli.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                cli.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", args) + " did not end within " + timeout);
+            }
+            return cli.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> command(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-Daxoniq.update-checker.disabled=true",
+                "--enable-native-access=ALL-UNNAMED"));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
