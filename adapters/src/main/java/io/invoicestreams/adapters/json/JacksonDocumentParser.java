@@ -30,8 +30,10 @@ public final class JacksonDocumentParser implements DocumentParser {
             }
             return fields;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr(), e);
+            // A broken limit (nesting, length) has no location in the text.
+            var at = e.getLocation();
+            throw new IllegalArgumentException(e.getOriginalMessage() + (at == null ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
