@@ -10,6 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** RFC 9457 problem+json for every error a client can cause, with a message a person can act on. */
 public class Problems {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Problems.class);
+
     static final String MEDIA_TYPE = "application/problem+json";
 
     static Response problem(int status, String title, String detail) {
@@ -89,5 +91,32 @@ public class Problems {
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
         return problem(404, "Not found", "no resource at this path");
+    }
+
+    /**
+     * A failure nobody foresaw: the caller gets an id to quote, never the exception; the log has both. The fuzz test
+     * holds every endpoint to answering bad input with a 4xx instead.
+     */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(RuntimeException e) {
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "Request failed, error id %s", id);
+        return problem(500, "Internal error", "the service failed (error id " + id + "); the log has the details");
+    }
+
+    /** Whatever else JAX-RS refuses before a resource runs: a wrong method (405), media type (415, 406). */
+    @ServerExceptionMapper
+    public Response refusedByHttp(jakarta.ws.rs.WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            return problem(500, "Internal error", "the service failed; the log has the details");
+        }
+        String detail = switch (status.getStatusCode()) {
+            case 405 -> "this path does not take that method";
+            case 406 -> "this endpoint answers application/json";
+            case 415 -> "send the body as application/json";
+            default -> status.getReasonPhrase();
+        };
+        return problem(status.getStatusCode(), status.getReasonPhrase(), detail);
     }
 }

@@ -32,9 +32,9 @@ class SecurityApiTest {
         given().post("/admin/projections/totals/rebuild").then().statusCode(401);
         given().post("/admin/dlq/totals/retry").then().statusCode(401);
         given().delete("/admin/dlq/totals/some-id").then().statusCode(401);
-        given().body("{\"verifier\":\"a@b.com\"}").put("/invoices/7100001/countries/USA/verifier").then()
+        given().body("{\"verifier\":\"a@b.com\"}").put("/invoices/7199998/countries/USA/verifier").then()
                 .statusCode(401);
-        given().delete("/invoices/7100001/countries/USA/verifier").then().statusCode(401);
+        given().delete("/invoices/7199998/countries/USA/verifier").then().statusCode(401);
     }
 
     @Test
@@ -71,7 +71,7 @@ class SecurityApiTest {
     @Test
     void reads_are_open_by_default_and_health_and_metrics_always() {
         given().get("/projections").then().statusCode(200);
-        given().get("/invoices/7100002/total").then().statusCode(404).contentType("application/problem+json");
+        given().get("/invoices/7199999/total").then().statusCode(404).contentType("application/problem+json");
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
     }

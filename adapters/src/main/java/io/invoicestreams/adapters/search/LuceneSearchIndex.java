@@ -76,7 +76,6 @@ import org.apache.lucene.util.BytesRef;
 public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
 
     /** Amounts are indexed as whole units of 1/10,000, exact for every ISO 4217 currency. */
-    private static final int AMOUNT_SCALE = 4;
     private static final List<String> FACETS = List.of("country", "vendor");
 
     private static final String CURRENT = "current";
@@ -282,7 +281,7 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         doc.add(new StringField("transaction", d.transactionId(), Field.Store.NO));
         doc.add(new StringField("country", d.country().toLowerCase(Locale.ROOT), Field.Store.NO));
         doc.add(new SortedSetDocValuesFacetField("country", d.country()));
-        doc.add(new LongPoint("amount", units(d.amount().amount())));
+        doc.add(new LongPoint("amount", AmountUnits.exact(d.amount().amount())));
         doc.add(new StringField("currency", d.amount().currency().getCurrencyCode(), Field.Store.NO));
         StringBuilder all = new StringBuilder();
         all.append(d.invoiceNumber()).append(' ').append(d.transactionId()).append(' ').append(d.country()).append(' ');
@@ -317,9 +316,6 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         return doc;
     }
 
-    private static long units(BigDecimal amount) {
-        return amount.setScale(AMOUNT_SCALE, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
-    }
 
     private SearchDocument read(String source) {
         try {
@@ -415,8 +411,8 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         }
         if (q.minAmount() != null || q.maxAmount() != null) {
             b.add(LongPoint.newRangeQuery("amount",
-                    q.minAmount() == null ? Long.MIN_VALUE : units(q.minAmount()),
-                    q.maxAmount() == null ? Long.MAX_VALUE : units(q.maxAmount())), BooleanClause.Occur.FILTER);
+                    q.minAmount() == null ? Long.MIN_VALUE : AmountUnits.atLeast(q.minAmount()),
+                    q.maxAmount() == null ? Long.MAX_VALUE : AmountUnits.atMost(q.maxAmount())), BooleanClause.Occur.FILTER);
         }
         if (q.item() != null) {
             String field = "quantity." + q.item().toLowerCase(Locale.ROOT);

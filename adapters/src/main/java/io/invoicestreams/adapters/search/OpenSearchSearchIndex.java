@@ -11,7 +11,6 @@ import io.invoicestreams.adapters.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,7 +56,6 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  */
 public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
 
-    private static final int AMOUNT_SCALE = 4;
     private static final int ATTEMPTS = 4;
 
     private final OpenSearchClient client;
@@ -232,7 +230,7 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
         doc.put("transaction", d.transactionId());
         doc.put("country", d.country());
         doc.put("country_facet", d.country());
-        doc.put("amount", units(d.amount().amount()));
+        doc.put("amount", AmountUnits.exact(d.amount().amount()));
         doc.put("currency", d.amount().currency().getCurrencyCode());
         if (!d.vendor().isBlank()) {
             doc.put("vendor", d.vendor());
@@ -257,9 +255,6 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
         return doc;
     }
 
-    private static long units(BigDecimal amount) {
-        return amount.setScale(AMOUNT_SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
-    }
 
     @Override
     public synchronized void beginRebuild() {
@@ -395,10 +390,10 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
             b.filter(f -> f.range(r -> {
                 r.field("amount");
                 if (q.minAmount() != null) {
-                    r.gte(JsonData.of(units(q.minAmount())));
+                    r.gte(JsonData.of(AmountUnits.atLeast(q.minAmount())));
                 }
                 if (q.maxAmount() != null) {
-                    r.lte(JsonData.of(units(q.maxAmount())));
+                    r.lte(JsonData.of(AmountUnits.atMost(q.maxAmount())));
                 }
                 return r;
             }));

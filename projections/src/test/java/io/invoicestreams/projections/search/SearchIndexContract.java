@@ -113,6 +113,17 @@ public abstract class SearchIndexContract {
     }
 
     @Test
+    void any_decimal_bound_is_a_filter_rounded_inward_and_beyond_any_amount_no_bound() {
+        driver.deliver(seed().tracked(), 5);
+
+        assertThat(ids(filtered(null, null, "0", "99999999999999999999999", null, null, null))).hasSize(5);
+        assertThat(ids(filtered(null, null, "-1e999999999", "1e999999999", null, null, null))).hasSize(5);
+        assertThat(ids(filtered(null, null, "1e999999999", null, null, null, null))).isEmpty();
+        assertThat(ids(filtered(null, null, "499.99999", "500.000001", null, null, null))).containsExactly(
+                "1212121|Client1_trans2xxxx", "1212121|Client2_trans1xxxx");
+    }
+
+    @Test
     void facets_count_every_match_per_country_and_vendor() {
         driver.deliver(seed().tracked(), 5);
 
