@@ -161,14 +161,24 @@ public class InvoicesResource {
         }
         JsonNode node;
         try {
-            node = json.readTree(body);
+            // Strict: nothing after the object, no key twice.
+            node = json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the body is not JSON; send {\"verifier\":\"admin@com\"}");
+            throw new IllegalArgumentException("the body is not JSON (one object, each key once); send"
+                    + " {\"verifier\":\"admin@com\"}");
         }
         JsonNode verifier = node == null ? null : node.get("verifier");
         if (verifier == null || !verifier.isTextual()) {
             throw new IllegalArgumentException("the body needs a text field \"verifier\", such as"
                     + " {\"verifier\":\"admin@com\"}");
+        }
+        for (var names = node.fieldNames(); names.hasNext(); ) { // an object: only an object has a "verifier"
+            String name = names.next();
+            if (!name.equals("verifier")) {
+                throw new IllegalArgumentException("unknown field '" + io.invoicestreams.domain.Texts.abbreviate(name)
+                        + "': the body takes only \"verifier\"");
+            }
         }
         return verifier.asText();
     }

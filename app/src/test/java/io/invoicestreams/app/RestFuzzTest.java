@@ -42,9 +42,17 @@ class RestFuzzTest {
     }
 
     private final List<String> failures = new ArrayList<>();
+    private final Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void report(org.junit.jupiter.api.TestInfo test) {
+        System.out.printf("RELIABILITY fuzz %s: %d requests, statuses %s%n", test.getDisplayName(),
+                statuses.values().stream().mapToInt(Integer::intValue).sum(), statuses);
+    }
 
     private void check(String what, Response response) {
         int status = response.statusCode();
+        statuses.merge(status, 1, Integer::sum);
         String body = response.asString();
         if (status >= 500) {
             failures.add(what + " -> " + status + " " + abbreviate(body));
@@ -119,6 +127,14 @@ class RestFuzzTest {
                 check("PUT verifier " + invoice + " " + abbreviate(body), Api.admin().contentType("application/json")
                         .body(body).put("/invoices/" + invoice + "/countries/USA/verifier"));
             }
+        }
+        // Unknown fields, a key twice and trailing text are refused, not ignored.
+        for (String body : List.of("{\"verifier\":\"a@b.com\",\"admin\":true}", "{\"verifier\":\"a@b.com\"}}",
+                "{\"verifier\":\"x@y.com\",\"verifier\":\"a@b.com\"}", "{\"verifier\":\"a@b.com\"} x")) {
+            Response response = Api.admin().contentType("application/json").body(body)
+                    .put("/invoices/1212121/countries/USA/verifier");
+            check("PUT verifier " + body, response);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
         }
         check("PUT verifier as text", Api.admin().contentType("text/plain").body("admin@com")
                 .put("/invoices/1212121/countries/USA/verifier"));
