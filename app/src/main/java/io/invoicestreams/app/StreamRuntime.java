@@ -100,6 +100,7 @@ public class StreamRuntime {
     private final java.util.Map<String, String> queueUrls = new java.util.LinkedHashMap<>();
     private DeadLetters.Queues deadLetters;
     private java.util.concurrent.ScheduledExecutorService deadLetterTimer;
+    private io.invoicestreams.adapters.eventstore.FairShare fairShare;
 
     /** @param args the command line; {@code rebuild} runs the read models without following the stream */
     StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
@@ -200,8 +201,37 @@ public class StreamRuntime {
                         s.maxErrorBackoff(), s.shardRefreshInterval(), s.maxShardWorkers(),
                         config.node().claimTimeout().dividedBy(4)),
                 clock);
+        // Nodes on one store split the segments and shards between them (ADR 0016).
+        fairShare = new io.invoicestreams.adapters.eventstore.FairShare(store,
+                config.node().claimTimeout().dividedBy(4), config.node().claimTimeout());
+        consumer.shareShards(fairShare::share);
+        warnOfPartsInThisNode(url);
         consumer.start();
         LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
+    }
+
+    /**
+     * Nodes on one PostgreSQL store split every group's segments; a part that lives inside one node then holds only
+     * that node's share. Said once at start-up, because a single node on PostgreSQL is a valid set-up too.
+     */
+    private void warnOfPartsInThisNode(String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        List<String> local = new java.util.ArrayList<>();
+        if (config.search().engine().equals("lucene")) {
+            local.add("the Lucene search index (invoice.search.engine=opensearch)");
+        }
+        if (archiveS3 == null) {
+            local.add("the archive folder (invoice.archive.s3.bucket)");
+        }
+        if (embeddedSqs != null) {
+            local.add("the embedded SQS (invoice.notifications.sqs.endpoint)");
+        }
+        if (!local.isEmpty()) {
+            LOG.warnf("These parts live in this node: %s. Run one node, or configure the shared parts in brackets"
+                    + " before adding nodes: nodes on one store split the work between them.", String.join(", ", local));
+        }
     }
 
     /** Runs the first use of the event store's database, turning H2's file lock into a message a person can act on. */
@@ -374,6 +404,7 @@ public class StreamRuntime {
         if (deadLetterTimer != null) {
             deadLetterTimer.shutdownNow();
         }
+        close(fairShare);
         close(store);
         close(sqs);
         close(sns);

@@ -99,6 +99,9 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<String> dataLoss = new AtomicReference<>();
     private final AtomicReference<Instant> failingSince = new AtomicReference<>();
+    /** Shards this node hands back at the next record batch, to keep to its share. */
+    private final Set<String> toRelease = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.IntUnaryOperator share = java.util.function.IntUnaryOperator.identity();
     private volatile boolean stopping;
 
     public DynamoDbStreamConsumer(InvoiceTransactionsTable table, DynamoDbStreamsClient streams,
@@ -119,6 +122,14 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
 
     public void start() {
         coordinator.start();
+    }
+
+    /**
+     * How many of the stream's readable shards this node may own, given their number; all of them by default. With
+     * several nodes ({@code FairShare}), a node claims no more than its share and hands back what it holds above it.
+     */
+    public void shareShards(java.util.function.IntUnaryOperator share) {
+        this.share = java.util.Objects.requireNonNull(share, "share");
     }
 
     public Status status() {
@@ -177,6 +188,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
             return true;
         }
         boolean allEnded = true;
+        int limit = Math.min(settings.maxShardWorkers(), share.applyAsInt(readable(streamArn, shards)));
         for (Shard shard : shards.values()) {
             String lease = ShardLeases.leaseName(streamArn, shard.shardId());
             if (finished.contains(lease)) {
@@ -191,7 +203,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                     && !finished.contains(ShardLeases.leaseName(streamArn, parent))) {
                 continue; // the parent's records come first
             }
-            if (running.size() >= settings.maxShardWorkers()) {
+            if (running.size() >= limit) {
                 break;
             }
             Optional<ShardCheckpoint> claimed = leases.claim(lease);
@@ -208,7 +220,25 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                     claimed.get().hasPosition() ? "after " + claimed.get().sequenceNumber() : "TRIM_HORIZON");
             workers.execute(() -> readShard(streamArn, shard.shardId(), lease, claimed.get()));
         }
+        List<String> held = new ArrayList<>(running);
+        for (int i = 0; i < held.size() - limit; i++) {
+            toRelease.add(held.get(i)); // above this node's share: handed back for another node to claim
+        }
         return allEnded;
+    }
+
+    /** The shards that can be read now: not read to their end, and with no parent still to read. */
+    private int readable(String streamArn, Map<String, Shard> shards) {
+        int readable = 0;
+        for (Shard shard : shards.values()) {
+            String parent = shard.parentShardId();
+            boolean parentPending = parent != null && shards.containsKey(parent)
+                    && !finished.contains(ShardLeases.leaseName(streamArn, parent));
+            if (!finished.contains(ShardLeases.leaseName(streamArn, shard.shardId())) && !parentPending) {
+                readable++;
+            }
+        }
+        return readable;
     }
 
     private Map<String, Shard> describeShards(String streamArn) {
@@ -233,6 +263,10 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
         try {
             String iterator = iterator(streamArn, shardId, checkpoint);
             while (!stopping) {
+                if (toRelease.remove(lease)) {
+                    LOG.info("Handing shard {} back: another node takes it, to share the work", shardId);
+                    break; // released below
+                }
                 GetRecordsResponse response;
                 try {
                     String current = iterator;
@@ -323,6 +357,7 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
             }
         } finally {
             running.remove(lease);
+            toRelease.remove(lease);
             synchronized (wakeUp) {
                 wakeUp.notifyAll();
             }

@@ -1,0 +1,225 @@
+package io.invoicestreams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.notifications.EmbeddedSqs;
+import io.invoicestreams.adapters.support.LocalDynamoDb;
+import io.invoicestreams.adapters.support.TestDatabases;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Two service processes on one PostgreSQL store and one DynamoDB Local stream, with a shared ElasticMQ. They split
+ * every processing group's four segments two and two (through Axon's claims and the {@code FairShare} membership
+ * rows). When one is killed with SIGKILL, the other takes all of its segments and the stream within the claim timeout
+ * and carries on: each change one event, totals equal the table's sums, one payment per new invoice, and each
+ * event in exactly one of the two nodes' archive folders.
+ */
+class TwoServicesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String table = "Two_" + run;
+    private final String schema = "two_" + run.replace('-', '_');
+    private final DynamoDbClients local = LocalDynamoDb.clients();
+    private final DynamoDbClient users = local.dynamoDb();
+    private final Map<String, BigDecimal> sums = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private EmbeddedSqs elasticMq;
+    private SqsClient sqs;
+    private int changes;
+
+    @AfterEach
+    void stop() {
+        services.forEach(ServiceProcess::close);
+        if (sqs != null) {
+            sqs.close();
+        }
+        if (elasticMq != null) {
+            elasticMq.close();
+        }
+        users.close();
+    }
+
+    private void write(int count) {
+        for (int i = 0; i < count; i++) {
+            int n = changes++;
+            String invoice = Integer.toString(5_200_000 + n % 60);
+            users.putItem(b -> b.tableName(table).item(Map.of(
+                    "InvoiceNumber", AttributeValue.fromS(invoice),
+                    "TransactionIdentifier", AttributeValue.fromS("T" + n),
+                    "Amount", AttributeValue.fromS("$" + (n % 50 + 1)),
+                    "Trans_country", AttributeValue.fromS("USA"))));
+            sums.merge(invoice, BigDecimal.valueOf(n % 50 + 1), BigDecimal::add);
+        }
+    }
+
+    private long storedEvents() throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema,
+                TestDatabases.PG_USER, ""); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select count(*), count(distinct eventidentifier) from domainevententry")) {
+            r.next();
+            assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(r.getLong(1));
+            return r.getLong(1);
+        }
+    }
+
+    /** Per processing group, how many segments each owner holds, as a node sees it. */
+    private static Map<String, Map<String, Integer>> owners(ServiceProcess service) throws Exception {
+        Map<String, Map<String, Integer>> owners = new LinkedHashMap<>();
+        for (JsonNode projection : JSON.readTree(service.get("/projections").body()).get("projections")) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (JsonNode segment : projection.get("segments")) {
+                JsonNode owner = segment.get("owner");
+                counts.merge(owner == null || owner.isNull() ? "none" : owner.asText(), 1, Integer::sum);
+            }
+            owners.put(projection.get("name").asText(), counts);
+        }
+        return owners;
+    }
+
+    private static boolean splitTwoAndTwo(ServiceProcess service) throws Exception {
+        Map<String, Map<String, Integer>> owners = owners(service);
+        return !owners.isEmpty() && owners.values().stream().allMatch(counts -> counts.size() == 2
+                && !counts.containsKey("none") && counts.values().stream().allMatch(n -> n == 2));
+    }
+
+    private static boolean ownsEverything(ServiceProcess service) throws Exception {
+        Map<String, Map<String, Integer>> owners = owners(service);
+        return !owners.isEmpty() && owners.values().stream().allMatch(counts -> counts.size() == 1
+                && !counts.containsKey("none")) && owners.values().stream()
+                .map(counts -> counts.keySet().iterator().next()).distinct().count() == 1;
+    }
+
+    private boolean totalsMatch(ServiceProcess service) throws Exception {
+        for (Map.Entry<String, BigDecimal> e : sums.entrySet()) {
+            var response = service.get("/invoices/" + e.getKey() + "/total");
+            if (response.statusCode() != 200
+                    || JSON.readTree(response.body()).get("total").decimalValue().compareTo(e.getValue()) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<Long> archivedPositions(List<Path> folders) throws Exception {
+        Set<Long> positions = new HashSet<>();
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(folder)) {
+                files = walk.filter(p -> p.toString().endsWith(".json.gz")).toList();
+            }
+            for (Path file : files) {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        long position = JSON.readTree(line).get("position").asLong();
+                        assertThat(positions.add(position)).as("position %d archived twice", position).isTrue();
+                    }
+                }
+            }
+        }
+        return positions;
+    }
+
+    @Test
+    void two_services_split_the_work_and_one_takes_it_all_when_the_other_is_killed() throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        elasticMq = EmbeddedSqs.start(0);
+        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
+        List<Path> archives = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            Path data = Files.createTempDirectory("two-" + name + "-" + run);
+            archives.add(data.resolve("archive"));
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("invoice.data-dir", data.toString());
+            settings.put("invoice.node.id", "node-" + name);
+            settings.put("invoice.node.claim-timeout", "3s");
+            settings.put("invoice.table", table);
+            settings.put("invoice.projections.totals-table", "TwoTotal_" + run);
+            settings.put("invoice.projections.country-verification-table", "TwoAction_" + run);
+            settings.put("invoice.dynamodb.local.enabled", "false");
+            settings.put("invoice.dynamodb.endpoint", local.endpoint().orElseThrow().toString());
+            settings.put("invoice.store.url", TestDatabases.PG_URL + "?currentSchema=" + schema);
+            settings.put("invoice.store.user", TestDatabases.PG_USER);
+            settings.put("invoice.notifications.sqs.embedded", "false");
+            settings.put("invoice.notifications.sqs.endpoint", elasticMq.endpoint().toString());
+            settings.put("invoice.notifications.payments.queue", "pay-" + run + ".fifo");
+            settings.put("invoice.notifications.alerts.queue", "alert-" + run + ".fifo");
+            settings.put("invoice.archive.buffer.interval", "2s");
+            settings.put("invoice.archive.buffer.allow-short-interval", "true");
+            services.add(new ServiceProcess(settings, data.resolve("service.log")));
+        }
+        ServiceProcess a = services.get(0).start();
+        write(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && ownsEverything(a));
+
+        Instant joined = Instant.now();
+        ServiceProcess b = services.get(1).start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> splitTwoAndTwo(a));
+        Duration split = Duration.between(joined, Instant.now());
+        write(300);
+        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && totalsMatch(b));
+
+        Instant killed = Instant.now();
+        a.kill();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> ownsEverything(b));
+        Duration takeover = Duration.between(killed, Instant.now());
+        write(300);
+        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && totalsMatch(b));
+        await().atMost(Duration.ofSeconds(30)).until(() -> archivedPositions(archives).size() == changes);
+
+        List<Message> payments = new ArrayList<>();
+        String url = sqs.getQueueUrl(r -> r.queueName("pay-" + run + ".fifo")).queueUrl();
+        for (List<Message> batch = List.of(Message.builder().build()); !batch.isEmpty(); ) {
+            batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages();
+            payments.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+        assertThat(payments).extracting(m -> m.messageAttributes().get("invoiceNumber").stringValue())
+                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sums.keySet());
+        System.out.printf("RELIABILITY two-services: split 2/2 in every group %d ms after the second started; the"
+                        + " survivor owned every segment %d ms after a SIGKILL (claim timeout 3 s); %d changes, %d"
+                        + " events, %d archive lines over both nodes, %d payments%n", split.toMillis(),
+                takeover.toMillis(), changes, storedEvents(), archivedPositions(archives).size(), payments.size());
+    }
+}
