@@ -4,21 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.notifications.EmbeddedSqs;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +25,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,7 +42,6 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 class CrashAnywhereIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHANGES = 20_000;
     private static final int KILLS = 10;
     private static final List<String> COUNTRIES = List.of("USA", "UK", "China", "India");
@@ -138,67 +127,14 @@ class CrashAnywhereIT {
         changes++;
     }
 
-    private Connection store() throws Exception {
-        return DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, TestDatabases.PG_USER,
-                "");
-    }
-
-    private long storedEvents() throws Exception {
-        try (Connection c = store(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select count(*), count(distinct eventidentifier) from domainevententry"
-                     + " where payloadtype not like '%Verifier%'")) {
-            r.next();
-            assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(r.getLong(1));
-            return r.getLong(1);
-        }
-    }
-
     private boolean projectionsCaughtUp() throws Exception {
-        JsonNode status = JSON.readTree(service.get("/projections").body());
+        JsonNode status = ServiceChecks.JSON.readTree(service.get("/projections").body());
         for (JsonNode projection : status.get("projections")) {
             if (projection.get("lag").asLong() != 0 || projection.get("replaying").asBoolean()) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** The archive's lines, by store position; fails on a position archived twice. */
-    private static Map<Long, JsonNode> archived(Path folder) throws Exception {
-        Map<Long, JsonNode> lines = new HashMap<>();
-        if (!Files.isDirectory(folder)) {
-            return lines;
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            files = walk.filter(p -> p.toString().endsWith(".json.gz")).toList();
-        }
-        for (Path file : files) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                    new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    JsonNode node = JSON.readTree(line);
-                    JsonNode before = lines.put(node.get("position").asLong(), node);
-                    assertThat(before).as("position %s archived twice", node.get("position")).isNull();
-                }
-            }
-        }
-        return lines;
-    }
-
-    private List<Message> drain(String queue) {
-        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-                    .messages();
-            if (batch.isEmpty()) {
-                return all;
-            }
-            all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
-        }
     }
 
     /** A scan of a read model's table, item by item, as text. */
@@ -213,12 +149,14 @@ class CrashAnywhereIT {
         return rows;
     }
 
+    /** The events of the stream's changes; the verifier assignments are events too, and are left out. */
+    private long storedEvents() throws Exception {
+        return ServiceChecks.storedEvents(schema, "%Transaction%");
+    }
+
     @Test
     void ten_sigkills_during_twenty_thousand_changes_lose_nothing_and_double_nothing() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
+        ServiceChecks.createSchema(schema);
         elasticMq = EmbeddedSqs.start(0);
         sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
         Path data = Files.createTempDirectory("crash-" + run);
@@ -247,8 +185,8 @@ class CrashAnywhereIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents() == changes);
         final int verifierEvents = items.size(); // one CountryVerifierAssigned each
         for (String invoice : new ArrayList<>(items.keySet())) {
-            assertThat(service.put("/invoices/" + invoice + "/countries/USA/verifier", "{\"verifier\":\"v@example.com\"}")
-                    .statusCode()).isEqualTo(200);
+            assertThat(service.put("/invoices/" + invoice + "/countries/USA/verifier",
+                    "{\"verifier\":\"v@example.com\"}").statusCode()).isEqualTo(200);
         }
 
         // Changes flow until every kill has happened, and at least CHANGES of them (at most 30,000).
@@ -292,28 +230,30 @@ class CrashAnywhereIT {
         for (String country : COUNTRIES) {
             long live = items.values().stream().flatMap(t -> t.values().stream()).filter(i -> i[1].equals(country))
                     .count();
-            JsonNode page = JSON.readTree(service.get("/search?country=" + country + "&limit=1").body());
+            JsonNode page = ServiceChecks.JSON.readTree(service.get("/search?country=" + country + "&limit=1")
+                    .body());
             assertThat(page.get("total").asLong()).as("search documents in " + country).isEqualTo(live);
         }
 
         // Every event archived once, none twice.
         Path archive = data.resolve("archive");
-        await().atMost(Duration.ofSeconds(60)).until(() -> archived(archive).size() == changes + verifierEvents);
-        Map<Long, JsonNode> lines = archived(archive);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ServiceChecks.archived(List.of(archive)).size() == changes + verifierEvents);
+        Map<Long, JsonNode> lines = ServiceChecks.archived(List.of(archive));
         assertThat(lines.values()).filteredOn(l -> l.get("eventType").asText().contains("Verifier"))
                 .hasSize(verifierEvents);
 
         // One payment message per new invoice, one alert per zero amount: none lost, none twice.
-        List<Message> payments = drain("pay-" + run + ".fifo");
+        List<Message> payments = ServiceChecks.drain(sqs, "pay-" + run + ".fifo");
         assertThat(payments).extracting(m -> m.messageAttributes().get("invoiceNumber").stringValue())
                 .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(invoicesOpened);
-        List<Message> alerts = drain("alert-" + run + ".fifo");
+        List<Message> alerts = ServiceChecks.drain(sqs, "alert-" + run + ".fifo");
         assertThat(alerts).hasSize(zeroAmounts);
         assertThat(alerts).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
                 .doesNotHaveDuplicates();
 
         // A crash is no poison: nothing was parked, in the stream or in any read model.
-        JsonNode status = JSON.readTree(service.get("/projections").body());
+        JsonNode status = ServiceChecks.JSON.readTree(service.get("/projections").body());
         assertThat(status.get("parkedStreamRecords").asLong()).isZero();
         status.get("deadLetters").forEach(parked -> assertThat(parked.asLong()).isZero());
 

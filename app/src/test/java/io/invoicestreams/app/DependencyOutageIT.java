@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TcpProxy;
@@ -12,10 +11,6 @@ import io.invoicestreams.adapters.support.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,8 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * own, and afterwards holds every change exactly once, with totals equal to the table's sums.
  */
 class DependencyOutageIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final DynamoDbClients local = LocalDynamoDb.clients();
@@ -69,34 +62,11 @@ class DependencyOutageIT {
         }
     }
 
-    private long storedEvents() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema,
-                TestDatabases.PG_USER, ""); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select count(*), count(distinct eventidentifier) from domainevententry")) {
-            r.next();
-            assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(r.getLong(1));
-            return r.getLong(1);
-        }
-    }
-
-    private boolean totalsMatch() throws Exception {
-        for (Map.Entry<String, BigDecimal> e : expected.entrySet()) {
-            var response = service.get("/invoices/" + e.getKey() + "/total");
-            if (response.statusCode() != 200) {
-                return false;
-            }
-            JsonNode total = JSON.readTree(response.body()).get("total");
-            if (total == null || total.decimalValue().compareTo(e.getValue()) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Waits until the service holds every change once and its totals match; returns how long that took. */
     private Duration awaitCaughtUp(Instant since) {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                .until(() -> storedEvents() == changes && totalsMatch());
+                .until(() -> ServiceChecks.storedEvents(schema) == changes
+                        && ServiceChecks.totalsMatch(service, expected));
         return Duration.between(since, Instant.now());
     }
 
@@ -110,10 +80,7 @@ class DependencyOutageIT {
 
     @Test
     void the_service_reports_not_ready_during_outages_and_catches_up_by_itself() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
+        ServiceChecks.createSchema(schema);
         Path data = Files.createTempDirectory("outage-" + run);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("invoice.data-dir", data.toString());
@@ -161,8 +128,8 @@ class DependencyOutageIT {
         Duration dbReadyAgain = Duration.between(dbRestored, Instant.now());
         Duration dbCaughtUp = awaitCaughtUp(dbRestored);
 
-        assertThat(storedEvents()).isEqualTo(300);
-        JsonNode projections = JSON.readTree(service.get("/projections").body());
+        assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(300);
+        JsonNode projections = ServiceChecks.JSON.readTree(service.get("/projections").body());
         for (JsonNode parked : projections.get("deadLetters")) {
             assertThat(parked.asLong()).as("an outage parks nothing").isZero();
         }
@@ -171,6 +138,6 @@ class DependencyOutageIT {
                         + " restore; store-15s: not ready after %d ms, ready %d ms and caught up %d ms after restore;"
                         + " %d changes, %d events%n", notReadyAfter.toMillis(), readyAgain.toMillis(),
                 caughtUp.toMillis(), dbNotReadyAfter.toMillis(), dbReadyAgain.toMillis(), dbCaughtUp.toMillis(),
-                changes, storedEvents());
+                changes, ServiceChecks.storedEvents(schema));
     }
 }

@@ -144,9 +144,11 @@ class NotificationsApiTest {
 
     @Test
     void dead_letter_endpoints_answer_problem_json_for_unknown_groups_and_letters() {
-        Api.admin().get("/admin/dlq/totals").then().statusCode(404).contentType("application/problem+json")
-                .body("detail", equalTo("processing group 'totals' has no dead-letter queue; groups with one:"
-                        + " [notifications]"));
+        // Every processing group has a dead-letter queue (ADR 0014); an unknown group is a 404 that lists them.
+        Api.admin().get("/admin/dlq/totals").then().statusCode(200).body("processingGroup", equalTo("totals"));
+        Api.admin().get("/admin/dlq/no-such-group").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("processing group 'no-such-group' has no dead-letter queue; groups with one:"
+                        + " [totals, country-verification, audit-archive, search, notifications]"));
         Api.admin().delete("/admin/dlq/notifications/no-such-letter").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", equalTo("no parked event with id 'no-such-letter' in notifications"));
@@ -154,10 +156,11 @@ class NotificationsApiTest {
                 .body("processingGroup", equalTo("notifications"));
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "totals"}), System.out,
+        int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "no-such-group"}), System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("invoice-streams: dlq: processing group 'totals'"
-                + " has no dead-letter queue; groups with one: [notifications]" + System.lineSeparator());
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("invoice-streams: dlq: processing group"
+                + " 'no-such-group' has no dead-letter queue; groups with one: [totals, country-verification,"
+                + " audit-archive, search, notifications]" + System.lineSeparator());
     }
 }

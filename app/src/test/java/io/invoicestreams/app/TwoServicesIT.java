@@ -4,34 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.notifications.EmbeddedSqs;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,8 +35,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * event in exactly one of the two nodes' archive folders.
  */
 class TwoServicesIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String table = "Two_" + run;
@@ -86,20 +72,10 @@ class TwoServicesIT {
         }
     }
 
-    private long storedEvents() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema,
-                TestDatabases.PG_USER, ""); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select count(*), count(distinct eventidentifier) from domainevententry")) {
-            r.next();
-            assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(r.getLong(1));
-            return r.getLong(1);
-        }
-    }
-
     /** Per processing group, how many segments each owner holds, as a node sees it. */
     private static Map<String, Map<String, Integer>> owners(ServiceProcess service) throws Exception {
         Map<String, Map<String, Integer>> owners = new LinkedHashMap<>();
-        for (JsonNode projection : JSON.readTree(service.get("/projections").body()).get("projections")) {
+        for (JsonNode projection : ServiceChecks.JSON.readTree(service.get("/projections").body()).get("projections")) {
             Map<String, Integer> counts = new HashMap<>();
             for (JsonNode segment : projection.get("segments")) {
                 JsonNode owner = segment.get("owner");
@@ -123,46 +99,9 @@ class TwoServicesIT {
                 .map(counts -> counts.keySet().iterator().next()).distinct().count() == 1;
     }
 
-    private boolean totalsMatch(ServiceProcess service) throws Exception {
-        for (Map.Entry<String, BigDecimal> e : sums.entrySet()) {
-            var response = service.get("/invoices/" + e.getKey() + "/total");
-            if (response.statusCode() != 200
-                    || JSON.readTree(response.body()).get("total").decimalValue().compareTo(e.getValue()) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Set<Long> archivedPositions(List<Path> folders) throws Exception {
-        Set<Long> positions = new HashSet<>();
-        for (Path folder : folders) {
-            if (!Files.isDirectory(folder)) {
-                continue;
-            }
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(folder)) {
-                files = walk.filter(p -> p.toString().endsWith(".json.gz")).toList();
-            }
-            for (Path file : files) {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
-                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                        long position = JSON.readTree(line).get("position").asLong();
-                        assertThat(positions.add(position)).as("position %d archived twice", position).isTrue();
-                    }
-                }
-            }
-        }
-        return positions;
-    }
-
     @Test
     void two_services_split_the_work_and_one_takes_it_all_when_the_other_is_killed() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
+        ServiceChecks.createSchema(schema);
         elasticMq = EmbeddedSqs.start(0);
         sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
         List<Path> archives = new ArrayList<>();
@@ -190,36 +129,33 @@ class TwoServicesIT {
         }
         ServiceProcess a = services.get(0).start();
         write(200);
-        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && ownsEverything(a));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ServiceChecks.storedEvents(schema) == changes && ownsEverything(a));
 
         Instant joined = Instant.now();
         ServiceProcess b = services.get(1).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> splitTwoAndTwo(a));
         Duration split = Duration.between(joined, Instant.now());
         write(300);
-        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && totalsMatch(b));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ServiceChecks.storedEvents(schema) == changes && ServiceChecks.totalsMatch(b, sums));
 
         Instant killed = Instant.now();
         a.kill();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> ownsEverything(b));
         Duration takeover = Duration.between(killed, Instant.now());
         write(300);
-        await().atMost(Duration.ofSeconds(60)).until(() -> storedEvents() == changes && totalsMatch(b));
-        await().atMost(Duration.ofSeconds(30)).until(() -> archivedPositions(archives).size() == changes);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ServiceChecks.storedEvents(schema) == changes && ServiceChecks.totalsMatch(b, sums));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ServiceChecks.archived(archives).size() == changes);
 
-        List<Message> payments = new ArrayList<>();
-        String url = sqs.getQueueUrl(r -> r.queueName("pay-" + run + ".fifo")).queueUrl();
-        for (List<Message> batch = List.of(Message.builder().build()); !batch.isEmpty(); ) {
-            batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All")).messages();
-            payments.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
-        }
+        List<Message> payments = ServiceChecks.drain(sqs, "pay-" + run + ".fifo");
         assertThat(payments).extracting(m -> m.messageAttributes().get("invoiceNumber").stringValue())
                 .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sums.keySet());
         System.out.printf("RELIABILITY two-services: split 2/2 in every group %d ms after the second started; the"
                         + " survivor owned every segment %d ms after a SIGKILL (claim timeout 3 s); %d changes, %d"
                         + " events, %d archive lines over both nodes, %d payments%n", split.toMillis(),
-                takeover.toMillis(), changes, storedEvents(), archivedPositions(archives).size(), payments.size());
+                takeover.toMillis(), changes, ServiceChecks.storedEvents(schema),
+                ServiceChecks.archived(archives).size(), payments.size());
     }
 }

@@ -1,0 +1,115 @@
+package io.invoicestreams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.invoicestreams.adapters.support.TestDatabases;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** What the tests of the service as a process check in its parts: the store, the archive, the queues, the totals. */
+final class ServiceChecks {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private ServiceChecks() {
+    }
+
+    /** A fresh schema in the local PostgreSQL, for one service's event store. */
+    static void createSchema(String schema) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    /** The domain events in the schema's store whose payload type matches; fails if an event id is there twice. */
+    static long storedEvents(String schema, String payloadTypeLike) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema,
+                TestDatabases.PG_USER, ""); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select count(*), count(distinct eventidentifier) from domainevententry"
+                     + " where payloadtype like '" + payloadTypeLike + "'")) {
+            r.next();
+            assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(r.getLong(1));
+            return r.getLong(1);
+        }
+    }
+
+    static long storedEvents(String schema) throws Exception {
+        return storedEvents(schema, "%");
+    }
+
+    /** The archive lines in the folders, by store position; fails on a position archived twice. */
+    static Map<Long, JsonNode> archived(List<Path> folders) throws Exception {
+        Map<Long, JsonNode> lines = new HashMap<>();
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(folder)) {
+                files = walk.filter(p -> p.toString().endsWith(".json.gz")).toList();
+            }
+            for (Path file : files) {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        JsonNode node = JSON.readTree(line);
+                        JsonNode before = lines.put(node.get("position").asLong(), node);
+                        assertThat(before).as("position %s archived twice", node.get("position")).isNull();
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** Every message of the queue, received and deleted. */
+    static List<Message> drain(SqsClient sqs, String queueName) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                    .messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+    }
+
+    /** Whether the service's total of every invoice equals the expected sum. */
+    static boolean totalsMatch(ServiceProcess service, Map<String, BigDecimal> expected) throws Exception {
+        for (Map.Entry<String, BigDecimal> e : expected.entrySet()) {
+            var response = service.get("/invoices/" + e.getKey() + "/total");
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            JsonNode total = JSON.readTree(response.body()).get("total");
+            if (total == null || total.decimalValue().compareTo(e.getValue()) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
