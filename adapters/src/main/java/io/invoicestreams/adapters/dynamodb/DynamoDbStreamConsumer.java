@@ -71,8 +71,6 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
      *
      * @param lastError the last failure, cleared by the next successful round
      * @param dataLoss  the last report of records trimmed before they were read; kept until restart
-     */
-    /**
      * @param failingSince when the stream or the store first failed since records were last read and stored (or a
      *                     poll came back empty); empty while it works
      */
