@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,21 +159,9 @@ class CrashAnywhereIT {
         elasticMq = EmbeddedSqs.start(0);
         sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
         Path data = Files.createTempDirectory("crash-" + run);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("invoice.data-dir", data.toString());
-        settings.put("invoice.table", table);
-        settings.put("invoice.projections.totals-table", "CrashTotal_" + run);
-        settings.put("invoice.projections.country-verification-table", "CrashAction_" + run);
-        settings.put("invoice.dynamodb.local.enabled", "false");
-        settings.put("invoice.dynamodb.endpoint", local.endpoint().orElseThrow().toString());
-        settings.put("invoice.store.url", TestDatabases.PG_URL + "?currentSchema=" + schema);
-        settings.put("invoice.store.user", TestDatabases.PG_USER);
-        settings.put("invoice.notifications.sqs.embedded", "false");
-        settings.put("invoice.notifications.sqs.endpoint", elasticMq.endpoint().toString());
-        settings.put("invoice.notifications.payments.queue", "pay-" + run + ".fifo");
-        settings.put("invoice.notifications.alerts.queue", "alert-" + run + ".fifo");
-        settings.put("invoice.archive.buffer.interval", "2s");
-        settings.put("invoice.archive.buffer.allow-short-interval", "true");
+        Map<String, String> settings = ServiceChecks.withSharedQueues(ServiceChecks.settings(data, "Crash", run,
+                local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema),
+                elasticMq.endpoint(), run);
         settings.put("invoice.node.claim-timeout", "3s");
         service = new ServiceProcess(settings, data.resolve("service.log")).start();
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TcpProxy;
-import io.invoicestreams.adapters.support.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,20 +77,40 @@ class DependencyOutageIT {
         }
     }
 
+    /** How the service went through one outage. */
+    private record Recovery(Duration notReadyAfter, Duration readyAgain, Duration caughtUp) {
+        @Override
+        public String toString() {
+            return "not ready after " + notReadyAfter.toMillis() + " ms, ready " + readyAgain.toMillis()
+                    + " ms and caught up " + caughtUp.toMillis() + " ms after restore";
+        }
+    }
+
+    /**
+     * Cuts the part off for {@code length} while users write 100 changes: the service must say it is not ready
+     * throughout, be ready again within {@code readyWithin} of the restore, and then hold every change.
+     */
+    private Recovery outage(TcpProxy part, String name, Duration length, Duration readyWithin) {
+        Instant cut = Instant.now();
+        part.cut();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !service.ready());
+        Duration notReadyAfter = Duration.between(cut, Instant.now());
+        write(100);
+        holdOutage(cut, length);
+        assertThat(service.ready()).as("not ready while " + name + " is unreachable").isFalse();
+        Instant restored = Instant.now();
+        part.restore();
+        await().atMost(readyWithin).until(service::ready);
+        Duration readyAgain = Duration.between(restored, Instant.now());
+        return new Recovery(notReadyAfter, readyAgain, awaitCaughtUp(restored));
+    }
+
     @Test
     void the_service_reports_not_ready_during_outages_and_catches_up_by_itself() throws Exception {
         ServiceChecks.createSchema(schema);
         Path data = Files.createTempDirectory("outage-" + run);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("invoice.data-dir", data.toString());
-        settings.put("invoice.table", "Outage_" + run);
-        settings.put("invoice.projections.totals-table", "OutageTotal_" + run);
-        settings.put("invoice.projections.country-verification-table", "OutageAction_" + run);
-        settings.put("invoice.dynamodb.local.enabled", "false");
-        settings.put("invoice.dynamodb.endpoint", dynamoDbProxy.endpoint().toString());
-        settings.put("invoice.store.url", "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema="
-                + schema);
-        settings.put("invoice.store.user", TestDatabases.PG_USER);
+        Map<String, String> settings = ServiceChecks.settings(data, "Outage", run, dynamoDbProxy.endpoint(),
+                "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema=" + schema);
         settings.put("invoice.notifications.sqs.embedded-port", "0");
         settings.put("invoice.stream.max-error-backoff", "5s");
         service = new ServiceProcess(settings, data.resolve("service.log")).start();
@@ -100,33 +119,10 @@ class DependencyOutageIT {
         awaitCaughtUp(Instant.now());
         await().atMost(Duration.ofSeconds(30)).until(service::ready);
 
-        // DynamoDB unreachable for 30 s while users keep writing.
-        Instant cut = Instant.now();
-        dynamoDbProxy.cut();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !service.ready());
-        Duration notReadyAfter = Duration.between(cut, Instant.now());
-        write(100);
-        holdOutage(cut, Duration.ofSeconds(30));
-        assertThat(service.ready()).as("not ready while DynamoDB is unreachable").isFalse();
-        Instant restored = Instant.now();
-        dynamoDbProxy.restore();
-        await().atMost(Duration.ofSeconds(60)).until(service::ready);
-        Duration readyAgain = Duration.between(restored, Instant.now());
-        Duration caughtUp = awaitCaughtUp(restored);
-
-        // The event store's connections dropped and refused for 15 s, as in a restart of PostgreSQL.
-        Instant dbCut = Instant.now();
-        postgresProxy.cut();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !service.ready());
-        Duration dbNotReadyAfter = Duration.between(dbCut, Instant.now());
-        write(100);
-        holdOutage(dbCut, Duration.ofSeconds(15));
-        assertThat(service.ready()).as("not ready while the event store is unreachable").isFalse();
-        Instant dbRestored = Instant.now();
-        postgresProxy.restore();
-        await().atMost(Duration.ofSeconds(90)).until(service::ready);
-        Duration dbReadyAgain = Duration.between(dbRestored, Instant.now());
-        Duration dbCaughtUp = awaitCaughtUp(dbRestored);
+        // DynamoDB unreachable for 30 s while users keep writing; then the event store's connections dropped and
+        // refused for 15 s, as in a restart of PostgreSQL.
+        Recovery dynamoDb = outage(dynamoDbProxy, "DynamoDB", Duration.ofSeconds(30), Duration.ofSeconds(60));
+        Recovery eventStore = outage(postgresProxy, "the event store", Duration.ofSeconds(15), Duration.ofSeconds(90));
 
         assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(300);
         JsonNode projections = ServiceChecks.JSON.readTree(service.get("/projections").body());
@@ -134,10 +130,7 @@ class DependencyOutageIT {
             assertThat(parked.asLong()).as("an outage parks nothing").isZero();
         }
         assertThat(projections.get("parkedStreamRecords").asLong()).isZero();
-        System.out.printf("RELIABILITY dynamodb-30s: not ready after %d ms, ready %d ms and caught up %d ms after"
-                        + " restore; store-15s: not ready after %d ms, ready %d ms and caught up %d ms after restore;"
-                        + " %d changes, %d events%n", notReadyAfter.toMillis(), readyAgain.toMillis(),
-                caughtUp.toMillis(), dbNotReadyAfter.toMillis(), dbReadyAgain.toMillis(), dbCaughtUp.toMillis(),
-                changes, ServiceChecks.storedEvents(schema));
+        System.out.printf("RELIABILITY dynamodb-30s: %s; store-15s: %s; %d changes, %d events%n", dynamoDb,
+                eventStore, changes, ServiceChecks.storedEvents(schema));
     }
 }

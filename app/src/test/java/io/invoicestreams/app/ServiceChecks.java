@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** What the tests of the service as a process check in its parts: the store, the archive, the queues, the totals. */
 final class ServiceChecks {
@@ -31,6 +29,37 @@ final class ServiceChecks {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private ServiceChecks() {
+    }
+
+    /**
+     * The settings of a service on a DynamoDB endpoint and a PostgreSQL store, with its tables named after the
+     * test: {@code {name}_{run}}, {@code {name}Total_{run}} and {@code {name}Action_{run}}.
+     */
+    static Map<String, String> settings(Path data, String name, String run, java.net.URI dynamoDb, String storeUrl) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("invoice.data-dir", data.toString());
+        settings.put("invoice.table", name + "_" + run);
+        settings.put("invoice.projections.totals-table", name + "Total_" + run);
+        settings.put("invoice.projections.country-verification-table", name + "Action_" + run);
+        settings.put("invoice.dynamodb.local.enabled", "false");
+        settings.put("invoice.dynamodb.endpoint", dynamoDb.toString());
+        settings.put("invoice.store.url", storeUrl);
+        settings.put("invoice.store.user", TestDatabases.PG_USER);
+        return settings;
+    }
+
+    /**
+     * Notifications to the queues {@code pay-{run}.fifo} and {@code alert-{run}.fifo} of an ElasticMQ outside the
+     * service, which outlives its kills, and an archive buffer of two seconds.
+     */
+    static Map<String, String> withSharedQueues(Map<String, String> settings, java.net.URI sqs, String run) {
+        settings.put("invoice.notifications.sqs.embedded", "false");
+        settings.put("invoice.notifications.sqs.endpoint", sqs.toString());
+        settings.put("invoice.notifications.payments.queue", "pay-" + run + ".fifo");
+        settings.put("invoice.notifications.alerts.queue", "alert-" + run + ".fifo");
+        settings.put("invoice.archive.buffer.interval", "2s");
+        settings.put("invoice.archive.buffer.allow-short-interval", "true");
+        return settings;
     }
 
     /** A fresh schema in the local PostgreSQL, for one service's event store. */
@@ -84,18 +113,8 @@ final class ServiceChecks {
 
     /** Every message of the queue, received and deleted. */
     static List<Message> drain(SqsClient sqs, String queueName) {
-        String url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-                    .messages();
-            if (batch.isEmpty()) {
-                return all;
-            }
-            all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
-        }
+        return io.invoicestreams.adapters.support.Queues.drain(sqs,
+                sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl());
     }
 
     /** Whether the service's total of every invoice equals the expected sum. */

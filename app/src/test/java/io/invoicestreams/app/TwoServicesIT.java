@@ -108,23 +108,11 @@ class TwoServicesIT {
         for (String name : List.of("a", "b")) {
             Path data = Files.createTempDirectory("two-" + name + "-" + run);
             archives.add(data.resolve("archive"));
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("invoice.data-dir", data.toString());
+            Map<String, String> settings = ServiceChecks.withSharedQueues(ServiceChecks.settings(data, "Two", run,
+                    local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema),
+                    elasticMq.endpoint(), run);
             settings.put("invoice.node.id", "node-" + name);
             settings.put("invoice.node.claim-timeout", "3s");
-            settings.put("invoice.table", table);
-            settings.put("invoice.projections.totals-table", "TwoTotal_" + run);
-            settings.put("invoice.projections.country-verification-table", "TwoAction_" + run);
-            settings.put("invoice.dynamodb.local.enabled", "false");
-            settings.put("invoice.dynamodb.endpoint", local.endpoint().orElseThrow().toString());
-            settings.put("invoice.store.url", TestDatabases.PG_URL + "?currentSchema=" + schema);
-            settings.put("invoice.store.user", TestDatabases.PG_USER);
-            settings.put("invoice.notifications.sqs.embedded", "false");
-            settings.put("invoice.notifications.sqs.endpoint", elasticMq.endpoint().toString());
-            settings.put("invoice.notifications.payments.queue", "pay-" + run + ".fifo");
-            settings.put("invoice.notifications.alerts.queue", "alert-" + run + ".fifo");
-            settings.put("invoice.archive.buffer.interval", "2s");
-            settings.put("invoice.archive.buffer.allow-short-interval", "true");
             services.add(new ServiceProcess(settings, data.resolve("service.log")));
         }
         ServiceProcess a = services.get(0).start();

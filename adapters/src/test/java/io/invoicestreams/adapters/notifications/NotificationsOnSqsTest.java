@@ -17,7 +17,6 @@ import io.invoicestreams.projections.notifications.ZeroAmountAlert;
 import io.invoicestreams.projections.support.EventHistory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,17 +101,7 @@ class NotificationsOnSqsTest {
     }
 
     private static List<Message> drain(String url) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-                    .messages();
-            if (batch.isEmpty()) {
-                return all;
-            }
-            all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
-        }
+        return io.invoicestreams.adapters.support.Queues.drain(sqs, url);
     }
 
     private static void publish(JdbcTransactions db, InvoiceEventStore store, EventHistory history, int from) {
