@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * lines. A sealed object is stored, then its lines leave the spool, so a crash in between stores the same object
  * again under the same key. An object the store still refuses after three attempts goes under
  * {@code errors/archive-write-failed/YYYY/MM/DD/HH/} with a file that gives the reason.
+ *
+ * <p>Nodes that share the spool flush one at a time ({@link JdbcArchiveSpool#alone}): a node whose turn it is not
+ * does nothing, and the node that holds the lock stores everything.
  */
 public final class ArchiveFlusher {
 
@@ -77,12 +80,21 @@ public final class ArchiveFlusher {
 
     /** Stores objects left sealed by an earlier run, then flushes if due. Called every second or so. */
     public synchronized Flushed flushIfDue() {
-        Flushed done = storeSealed();
-        return due() ? done.plus(flushAll()) : done;
+        return spool.alone(() -> {
+            Flushed done = storeSealed();
+            return due() ? done.plus(sealAndStoreAll()) : done;
+        }, Flushed.NOTHING);
     }
 
-    /** Seals and stores everything spooled, whatever the buffer says: at shutdown, and for the demo. */
+    /**
+     * Seals and stores everything spooled, whatever the buffer says: at shutdown, and for the demo. Does nothing
+     * while another node flushes.
+     */
     public synchronized Flushed flushAll() {
+        return spool.alone(this::sealAndStoreAll, Flushed.NOTHING);
+    }
+
+    private Flushed sealAndStoreAll() {
         Flushed done = storeSealed();
         List<JdbcArchiveSpool.Line> lines;
         while (!(lines = spool.unsealed(10_000)).isEmpty()) {

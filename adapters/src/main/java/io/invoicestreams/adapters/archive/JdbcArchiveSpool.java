@@ -26,10 +26,16 @@ import java.util.Objects;
  * The archive spool in the event store's database ({@code archive_spool}). A line is spooled in the archive
  * processor's transaction, sealed into an object key by the flusher, and deleted once that object is stored. A row
  * is sealed once, so an object retried after a crash holds exactly the lines it held the first time.
+ *
+ * <p>Nodes that share the store share the spool, so only one of them flushes at a time: {@link #alone} holds the
+ * row lock of {@code archive_flush_lock} on a connection of its own while the flush runs. The lock goes with that
+ * connection, so a node that dies or loses the database lets the others flush at once, and a node that only
+ * pauses keeps it, so no two nodes ever store the same object.
  */
 public final class JdbcArchiveSpool implements ArchiveSpool {
 
     static final String TABLE = "archive_spool";
+    static final String LOCK = "archive_flush_lock";
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/").withZone(ZoneOffset.UTC);
 
     private final JdbcTransactions transactions;
@@ -61,10 +67,56 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
                         + "spooled_at BIGINT NOT NULL, "
                         + "object_key VARCHAR(1024))");
                 s.execute("CREATE INDEX IF NOT EXISTS archive_spool_object_key ON " + TABLE + " (object_key)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + LOCK + " (id INTEGER NOT NULL PRIMARY KEY)");
             } catch (SQLException e) {
                 throw new JdbcFailure("cannot create " + TABLE + ": " + e.getMessage(), e);
             }
         });
+        try {
+            transactions.executeInTransaction(() -> {
+                try (Connection c = transactions.getConnection(); Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO " + LOCK + " (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + LOCK
+                            + " WHERE id = 1)");
+                } catch (SQLException e) {
+                    throw new JdbcFailure("cannot create the row of " + LOCK + ": " + e.getMessage(), e);
+                }
+            });
+        } catch (JdbcFailure raced) {
+            if (!lockRowExists()) { // else another node inserted it first
+                throw raced;
+            }
+        }
+    }
+
+    private boolean lockRowExists() {
+        return query("SELECT COUNT(*) FROM " + LOCK + " WHERE id = 1", ps -> { }, rs -> rs.next() && rs.getLong(1) == 1);
+    }
+
+    /**
+     * Runs the work while this node alone holds the flush lock, or answers {@code otherwise} at once when another
+     * node holds it (that node flushes the same spool). The lock is a row lock in a transaction of its own, on a
+     * connection of its own; the work's own transactions commit as they go.
+     */
+    public <T> T alone(java.util.function.Supplier<T> work, T otherwise) {
+        if (transactions.inTransaction()) {
+            throw new IllegalStateException("the archive flush runs outside any other transaction");
+        }
+        try (Connection lock = transactions.dataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try {
+                boolean mine;
+                try (Statement s = lock.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT id FROM " + LOCK + " WHERE id = 1 FOR UPDATE SKIP LOCKED")) {
+                    mine = rs.next();
+                }
+                return mine ? work.get() : otherwise;
+            } finally {
+                lock.rollback();
+                lock.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new JdbcFailure("cannot take the archive flush lock: " + e.getMessage(), e);
+        }
     }
 
     /** The hour folder of an event time, in UTC: {@code 2026/11/24/10/}. */

@@ -26,12 +26,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The flush triggers, hour folders, idempotent retries and error delivery, on H2 and a real folder. */
 class ArchiveFlusherTest {
@@ -241,6 +245,60 @@ class ArchiveFlusherTest {
         flusher(archive, 1_000_000, Duration.ofSeconds(300)).flushAll();
 
         assertThat(allPositions()).containsExactly(1L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void two_nodes_on_one_spool_flush_one_at_a_time_and_store_each_object_once(TestDatabases database,
+                                                                               @TempDir Path otherFolder)
+            throws Exception {
+        var transactions = database.fresh();
+        JdbcArchiveSpool shared = new JdbcArchiveSpool(transactions, clock);
+        shared.createSchema();
+        JdbcArchiveSpool sameSpoolOtherNode = new JdbcArchiveSpool(transactions, clock);
+        sameSpoolOtherNode.createSchema(); // a second node starting makes no second lock row
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch carryOn = new CountDownLatch(1);
+        AuditArchive slowStore = new AuditArchive() {
+            @Override
+            public void put(String key, byte[] content) {
+                writing.countDown();
+                try {
+                    carryOn.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                archive.put(key, content);
+            }
+
+            @Override
+            public String location() {
+                return archive.location();
+            }
+        };
+        LocalDirectoryArchive otherArchive = new LocalDirectoryArchive(otherFolder);
+        ArchiveFlusher.Settings settings = new ArchiveFlusher.Settings("Invoice/", 1_000_000, Duration.ofSeconds(300));
+        ArchiveFlusher nodeA = new ArchiveFlusher(shared, slowStore, settings, clock, Duration.ofMillis(1));
+        ArchiveFlusher nodeB = new ArchiveFlusher(sameSpoolOtherNode, otherArchive, settings, clock,
+                Duration.ofMillis(1));
+        for (int p = 1; p <= 5; p++) {
+            shared.append(recorded(p, T0));
+        }
+
+        var flushingA = java.util.concurrent.CompletableFuture.supplyAsync(nodeA::flushAll);
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // A has sealed the object and is storing it
+        ArchiveFlusher.Flushed byB = nodeB.flushAll();
+        carryOn.countDown();
+        ArchiveFlusher.Flushed byA = flushingA.get(10, TimeUnit.SECONDS);
+
+        assertThat(byB).isEqualTo(ArchiveFlusher.Flushed.NOTHING);
+        assertThat(byA.lines()).isEqualTo(5);
+        assertThat(allPositions()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        try (Stream<Path> files = Files.walk(otherFolder)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+        shared.append(recorded(6, T0));
+        assertThat(nodeB.flushAll().lines()).as("the lock is free again once A is done").isEqualTo(1);
     }
 
     private static final class Crash extends Error {
