@@ -27,6 +27,12 @@ public final class ChangeTranslator {
     public static final String INVOICE_DATE = "Invoice_dt";
     public static final String INVOICE_DOC = "InvoiceDoc";
 
+    /**
+     * The partition key of the marker item that {@code bootstrap} writes and deletes to learn where the stream
+     * stands (ADR 0017). It is no valid {@link InvoiceNumber}, so it can never be a user's invoice.
+     */
+    public static final String BOOTSTRAP_MARKER = "__invoice-streams-bootstrap__";
+
     private final Currency defaultCurrency;
     private final DocumentParser documentParser;
     private final CurrentItemReader currentItems;
@@ -44,10 +50,14 @@ public final class ChangeTranslator {
 
     public Translation translate(ObservedChange observed) {
         try {
+            if (observed.keys().get(INVOICE_NUMBER) instanceof DocumentValue.Text(String key)
+                    && key.equals(BOOTSTRAP_MARKER)) {
+                return new Translation.Ignored("the bootstrap's marker item");
+            }
             InvoiceNumber invoice = new InvoiceNumber(key(observed.keys(), INVOICE_NUMBER));
             TransactionId transaction = new TransactionId(key(observed.keys(), TRANSACTION_IDENTIFIER));
             return switch (observed.kind()) {
-                case WRITTEN -> written(observed, invoice, transaction);
+                case CREATED, WRITTEN -> written(observed, invoice, transaction);
                 case DELETED -> deleted(observed, invoice, transaction, DeletionCause.DELETED);
                 case EXPIRED -> deleted(observed, invoice, transaction, DeletionCause.EXPIRED);
             };
@@ -67,7 +77,8 @@ public final class ChangeTranslator {
             image = current.get();
         }
         return new Translation.Translated(invoice,
-                new TransactionChange.Written(transaction, observed.identity(), details(image)));
+                new TransactionChange.Written(transaction, observed.identity(), details(image),
+                        observed.kind() == ObservedChange.Kind.CREATED && !observed.identity().fromTableScan()));
     }
 
     private Translation deleted(ObservedChange observed, InvoiceNumber invoice, TransactionId transaction,

@@ -25,7 +25,9 @@ public record ObservedChange(ChangeIdentity identity, Kind kind, ItemImage keys,
 
     /** What happened to the item. */
     public enum Kind {
-        /** The item was created or overwritten. */
+        /** The item was created (an INSERT). */
+        CREATED,
+        /** An existing item was overwritten (a MODIFY). */
         WRITTEN,
         /** The item was deleted by a caller. */
         DELETED,

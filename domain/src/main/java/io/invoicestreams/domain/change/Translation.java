@@ -20,4 +20,8 @@ public sealed interface Translation {
      */
     record Superseded(String reason) implements Translation {
     }
+
+    /** A record of this service's own making, the bootstrap's marker item: it is no invoice's change. */
+    record Ignored(String reason) implements Translation {
+    }
 }

@@ -8,11 +8,17 @@ import java.util.Objects;
  * time derive from the record and a redelivered record is recognised.
  *
  * @param eventId   the stream record's eventID, unique per record
- * @param shardId   the shard that delivered it
+ * @param shardId   the shard that delivered it, or {@link #TABLE_SCAN} for an item read by {@code bootstrap}
  * @param sequence  the record's SequenceNumber; it grows with each change of one item
  * @param changedAt the record's ApproximateCreationDateTime
  */
 public record ChangeIdentity(String eventId, String shardId, SequenceNumber sequence, Instant changedAt) {
+
+    /**
+     * The "shard" of a change that {@code bootstrap} read from the table itself rather than from its stream: the
+     * item as it stood when it was scanned, with the sequence number of the bootstrap's marker record (ADR 0017).
+     */
+    public static final String TABLE_SCAN = "table-scan";
 
     public ChangeIdentity {
         requireText(eventId, "eventID");
@@ -26,5 +32,10 @@ public record ChangeIdentity(String eventId, String shardId, SequenceNumber sequ
             throw new IllegalArgumentException(field + " '" + io.invoicestreams.domain.Texts.abbreviate(value)
                     + "' must be 1 to 200 characters");
         }
+    }
+
+    /** True for the state of an item that {@code bootstrap} took from the table, not a change the stream told. */
+    public boolean fromTableScan() {
+        return TABLE_SCAN.equals(shardId);
     }
 }

@@ -35,6 +35,8 @@ import org.axonframework.modelling.command.CreationPolicy;
  * An invoice and its transactions, rebuilt from its events. It decides which events an observed change means,
  * from its own state: a write of a known transaction with a new amount is a correction, whatever the stream's
  * view type carried. It ignores what it has already applied, per transaction item, by stream sequence number.
+ * An item's state that {@code bootstrap} read from the table is applied whatever its sequence: it is the item as
+ * it stands, and the stream's later records follow it (ADR 0017).
  */
 public class Invoice {
 
@@ -109,7 +111,7 @@ public class Invoice {
                 return new Skipped("stream record " + item.lastEventId() + " was already applied to "
                         + describe(invoice, change));
             }
-            if (!change.change().sequence().isAfter(item.lastSequence())) {
+            if (!change.change().fromTableScan() && !change.change().sequence().isAfter(item.lastSequence())) {
                 return new Skipped("sequence " + change.change().sequence() + " is not after "
                         + item.lastSequence() + ", the last applied to " + describe(invoice, change));
             }
@@ -125,7 +127,9 @@ public class Invoice {
         TransactionId id = written.transactionId();
         ChangeIdentity change = written.change();
         if (item == null || item.details() == null) {
-            boolean opensInvoice = items.isEmpty(); // removed items stay in the map, so this is "never any"
+            // Removed items stay in the map, so "empty" is "never any". A write of an item that existed before
+            // this store followed the table (a MODIFY, or the table scan of bootstrap) opens no new invoice.
+            boolean opensInvoice = items.isEmpty() && written.created();
             return applied(new TransactionRecorded(invoice, id, now.amount(), now.country(), now.invoiceDate(),
                     now.document(), opensInvoice, change));
         }

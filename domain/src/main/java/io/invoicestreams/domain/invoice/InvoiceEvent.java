@@ -22,8 +22,10 @@ public sealed interface InvoiceEvent {
     /**
      * A transaction appeared on the invoice.
      *
-     * @param opensInvoice this is the first transaction ever recorded on the invoice number: the invoice is new (a
-     *                     transaction recorded after earlier ones were removed does not open it again)
+     * @param opensInvoice this is the first transaction ever recorded on the invoice number, and the stream saw it
+     *                     created: the invoice is new. A transaction recorded after earlier ones were removed does
+     *                     not open it again, nor does one that existed before the store followed the table (the
+     *                     stream's first word of it is a MODIFY, or {@code bootstrap} read it from the table)
      */
     record TransactionRecorded(InvoiceNumber invoiceNumber, TransactionId transactionId, Money amount,
                                CountryCode country, String invoiceDate, InvoiceDocument document,

@@ -16,13 +16,21 @@ public sealed interface TransactionChange {
     /**
      * The item now holds {@code details}. Whether that records, corrects or changes nothing is for the aggregate to
      * decide from its own state.
+     *
+     * @param created the record says the item was created here (an INSERT); false when an existing item was
+     *                overwritten (a MODIFY), and for an item that {@code bootstrap} read from the table
      */
-    record Written(TransactionId transactionId, ChangeIdentity change, TransactionDetails details)
+    record Written(TransactionId transactionId, ChangeIdentity change, TransactionDetails details, boolean created)
             implements TransactionChange {
         public Written {
             Objects.requireNonNull(transactionId, "transactionId");
             Objects.requireNonNull(change, "change");
             Objects.requireNonNull(details, "details");
+        }
+
+        /** A write that created its item. */
+        public Written(TransactionId transactionId, ChangeIdentity change, TransactionDetails details) {
+            this(transactionId, change, details, true);
         }
     }
 

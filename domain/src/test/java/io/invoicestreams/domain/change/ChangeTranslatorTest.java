@@ -103,4 +103,18 @@ class ChangeTranslatorTest {
                 t -> assertThat(t.change()).isInstanceOfSatisfying(TransactionChange.Deleted.class,
                         d -> assertThat(d.lastImage()).isNull()));
     }
+
+    @Test
+    void the_bootstrap_marker_item_is_ignored_and_an_overwrite_is_no_creation() {
+        ObservedChange marker = new ObservedChange(change(1), ObservedChange.Kind.CREATED,
+                keys(ChangeTranslator.BOOTSTRAP_MARKER, "run-1"), null, null);
+        assertThat(translator.translate(marker)).isInstanceOf(Translation.Ignored.class);
+
+        ObservedChange inserted = new ObservedChange(change(1), ObservedChange.Kind.CREATED, keys("1212121", "T1"),
+                null, item("1212121", "T1", "$1", "USA"));
+        assertThat(((TransactionChange.Written) ((Translation.Translated) translator.translate(inserted)).change())
+                .created()).isTrue();
+        assertThat(((TransactionChange.Written) ((Translation.Translated) translator.translate(
+                written(item("1212121", "T1", "$1", "USA")))).change()).created()).isFalse();
+    }
 }

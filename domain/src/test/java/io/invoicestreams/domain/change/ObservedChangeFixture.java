@@ -62,7 +62,8 @@ public final class ObservedChangeFixture {
     public ObservedChange write(long sequence, ItemImage now) {
         String key = keyOf(now);
         ItemImage before = table.put(key, now);
-        return new ObservedChange(change(sequence), ObservedChange.Kind.WRITTEN, keysOf(now),
+        return new ObservedChange(change(sequence), before == null ? ObservedChange.Kind.CREATED
+                : ObservedChange.Kind.WRITTEN, keysOf(now),
                 viewType.oldImages ? before : null, viewType.newImages ? now : null);
     }
 

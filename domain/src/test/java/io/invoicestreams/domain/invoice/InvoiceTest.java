@@ -18,6 +18,7 @@ import static io.invoicestreams.domain.invoice.InvoiceFixture.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.invoicestreams.domain.Money;
+import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.Verifier;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Applied;
 import io.invoicestreams.domain.invoice.ChangeOutcome.Rejected;
@@ -235,6 +236,51 @@ class InvoiceTest {
                             written(CLIENT1_TRANS1, 2, details("400", USA))))
                     .expectEvents(new TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("100"), usd("400"), USA,
                             change(2)));
+        }
+    }
+
+    /** The state of an item that {@code bootstrap} read from the table (ADR 0017). */
+    @Nested
+    class TableScan {
+
+        private final ChangeIdentity scanned = new ChangeIdentity("scan-1", ChangeIdentity.TABLE_SCAN,
+                new SequenceNumber("0"), InvoiceFixture.EPOCH);
+
+        private TransactionChange.Written scannedItem(TransactionId id, String usdAmount) {
+            return new TransactionChange.Written(id, scanned, details(usdAmount, USA), false);
+        }
+
+        @Test
+        void an_item_read_from_the_table_is_recorded_without_opening_the_invoice() {
+            fixture.givenNoPriorActivity()
+                    .when(apply(scannedItem(CLIENT1_TRANS1, "100")))
+                    .expectEvents(new InvoiceEvent.TransactionRecorded(INVOICE, CLIENT1_TRANS1, usd("100"), USA,
+                            "06062016", vendorDocument("Vendor1 Inc"), false, scanned));
+        }
+
+        @Test
+        void a_table_state_corrects_a_known_item_whatever_its_sequence_and_a_later_record_applies_after_it() {
+            fixture.given(recorded(CLIENT1_TRANS1, 7, "100", USA))
+                    .when(apply(scannedItem(CLIENT1_TRANS1, "150"), written(CLIENT1_TRANS1, 8, details("40", USA))))
+                    .expectEvents(new TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("100"), usd("150"), USA,
+                                    scanned),
+                            new TransactionAmountCorrected(INVOICE, CLIENT1_TRANS1, usd("150"), usd("40"), USA,
+                                    change(8)));
+        }
+
+        @Test
+        void the_same_table_state_read_again_yields_nothing() {
+            fixture.given(new InvoiceEvent.TransactionRecorded(INVOICE, CLIENT1_TRANS1, usd("100"), USA,
+                            "06062016", vendorDocument("Vendor1 Inc"), false, scanned))
+                    .when(apply(scannedItem(CLIENT1_TRANS1, "100")))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void an_overwrite_of_an_item_the_store_never_saw_records_it_without_opening_the_invoice() {
+            fixture.givenNoPriorActivity()
+                    .when(apply(new TransactionChange.Written(CLIENT1_TRANS1, change(5), details("100", USA), false)))
+                    .expectEvents(recorded(CLIENT1_TRANS1, 5, "100", USA));
         }
     }
 }

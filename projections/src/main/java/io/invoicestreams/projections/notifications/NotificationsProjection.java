@@ -13,7 +13,9 @@ import org.axonframework.messaging.annotation.MessageIdentifier;
  * invoice number is recorded.
  *
  * <p>Side effects never repeat: a replay (a token reset) skips these handlers, and a message carries its event's
- * id as deduplication id, so handling an event again after a crash is not delivered twice. A failed publish throws;
+ * id as deduplication id, so handling an event again after a crash is not delivered twice. A transaction that
+ * {@code bootstrap} took from the table (ADR 0017) existed before this service followed the table: it is neither a
+ * new invoice nor news, so it sends nothing. A failed publish throws;
  * the processing group's dead-letter queue parks the event, and later events of the same invoice behind it, while
  * other invoices go on (ADR 0013).
  */
@@ -30,6 +32,9 @@ public final class NotificationsProjection {
     @EventHandler
     @DisallowReplay
     void on(TransactionRecorded event, @MessageIdentifier String eventId) {
+        if (event.change().fromTableScan()) {
+            return;
+        }
         if (event.opensInvoice()) {
             notifications.requestPayment(new PaymentRequest(eventId, event.invoiceNumber(), event.transactionId(),
                     event.amount(), event.country(), event.change().changedAt()));
@@ -43,7 +48,7 @@ public final class NotificationsProjection {
     @EventHandler
     @DisallowReplay
     void on(TransactionAmountCorrected event, @MessageIdentifier String eventId) {
-        if (event.correctedAmount().isZero()) {
+        if (event.correctedAmount().isZero() && !event.change().fromTableScan()) {
             notifications.alert(new ZeroAmountAlert(eventId, event.invoiceNumber(), event.transactionId(),
                     event.change().changedAt()));
         }

@@ -47,6 +47,20 @@ class NotificationsProjectionTest {
     }
 
     @Test
+    void items_a_bootstrap_took_from_the_table_send_nothing_and_a_later_change_to_zero_alerts() {
+        EventHistory history = new EventHistory()
+                .imported("1212121", "T1", "$0", "USA")
+                .imported("1212122", "T1", "$5", "USA")
+                .corrected("1212122", "T1", "$0")
+                .recorded("1212123", "T1", "$7", "USA");
+
+        driver.deliver(history.tracked(), 10);
+
+        assertThat(published.alerts).extracting(a -> a.invoiceNumber().value()).containsExactly("1212122");
+        assertThat(published.payments).extracting(p -> p.invoiceNumber().value()).containsExactly("1212123");
+    }
+
+    @Test
     void an_amount_corrected_to_zero_raises_one_alert_in_the_seed_words() {
         EventHistory history = EventHistory.seed().corrected("1212121", "Client1_trans1xxxx", "$0");
 

@@ -63,6 +63,19 @@ public final class EventHistory {
                 money, new CountryCode(country), "06062016", document, opensInvoice, change()));
     }
 
+    /** An item {@code bootstrap} read from the table: recorded from the table scan, opening no invoice. */
+    public EventHistory imported(String invoice, String transaction, String amount, String country) {
+        Money money = money(amount);
+        openedInvoices.add(invoice);
+        amounts.put(invoice + "/" + transaction, money);
+        countries.put(invoice + "/" + transaction, new CountryCode(country));
+        records++;
+        return add(new InvoiceEvent.TransactionRecorded(new InvoiceNumber(invoice), new TransactionId(transaction),
+                money, new CountryCode(country), "06062016", InvoiceDocument.empty(), false,
+                new ChangeIdentity("scan-" + records, ChangeIdentity.TABLE_SCAN, new SequenceNumber("0"),
+                        START.plusSeconds(records))));
+    }
+
     public EventHistory documented(String invoice, String transaction, InvoiceDocument document) {
         return add(new InvoiceEvent.TransactionDocumentChanged(new InvoiceNumber(invoice),
                 new TransactionId(transaction), document, change()));
