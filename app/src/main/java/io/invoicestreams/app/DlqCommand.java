@@ -23,7 +23,8 @@ public class DlqCommand {
               retry GROUP       retry every parked invoice now; exit 0 when none is left parked, 1 otherwise
               evict GROUP ID    remove one parked event for good (it is never handled); exit 1 if there is none
 
-            Groups with a dead-letter queue: notifications.
+            Groups with a dead-letter queue: totals, country-verification, audit-archive, search and
+            notifications.
             The running service does the same under /admin/dlq/{group}; on the embedded defaults use that,
             because the H2 event store is held by the running service.
             """;

@@ -15,7 +15,7 @@ import java.util.Set;
 public class Main implements QuarkusApplication {
 
     static final Set<String> COMMANDS = Set.of("serve", "demo", RebuildCommand.NAME, QueryCommand.QUERY,
-            QueryCommand.REPORT, ArchiveCommand.NAME, DlqCommand.NAME);
+            QueryCommand.REPORT, ArchiveCommand.NAME, DlqCommand.NAME, BootstrapCommand.NAME);
 
     static final String USAGE = """
             Usage: invoice-streams [COMMAND]
@@ -37,7 +37,10 @@ public class Main implements QuarkusApplication {
                        Apply the archive's retention (S3 lifecycle rules; seven years by
                        default); for a local folder, print what it would do. See archive --help.
               dlq list|retry GROUP | dlq evict GROUP ID
-                       The dead-letter queue of a processing group (notifications); see dlq --help.
+                       The dead-letter queue of a processing group; see dlq --help.
+              bootstrap [--page-size N]
+                       Take a table's items that its stream no longer holds into the event
+                       store, once, with the service stopped; see bootstrap --help.
               --help   Show this help.
 
             Configuration: application.properties keys, -Dkey=value or environment variables
@@ -59,6 +62,9 @@ public class Main implements QuarkusApplication {
     @Inject
     DlqCommand dlq;
 
+    @Inject
+    BootstrapCommand bootstrap;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
@@ -67,7 +73,7 @@ public class Main implements QuarkusApplication {
             System.exit(early);
         }
         if (args.length > 0 && Set.of(RebuildCommand.NAME, QueryCommand.QUERY, QueryCommand.REPORT, ArchiveCommand.NAME,
-                        DlqCommand.NAME).contains(args[0])
+                        DlqCommand.NAME, BootstrapCommand.NAME).contains(args[0])
                 && System.getProperty("quarkus.http.port") == null
                 && System.getenv("QUARKUS_HTTP_PORT") == null) {
             System.setProperty("quarkus.http.port", "0"); // a rebuild next to a running service must not take :8080
@@ -97,12 +103,16 @@ public class Main implements QuarkusApplication {
         if (args[0].equals(DlqCommand.NAME)) {
             return checkSubcommand(args, helpAsked(args, 1), DlqCommand.USAGE, DlqCommand::parse, out, err);
         }
+        if (args[0].equals(BootstrapCommand.NAME)) {
+            return checkSubcommand(args, helpAsked(args, 1), BootstrapCommand.USAGE, BootstrapCommand::parse, out,
+                    err);
+        }
         if (args.length > 1) {
             err.println("invoice-streams: expected one command, got " + args.length + " arguments; see --help");
             return 2;
         }
         if (!COMMANDS.contains(args[0])) {
-            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query, report, archive and dlq (see --help)");
+            err.println("invoice-streams: unknown command '" + args[0] + "'; commands are serve, demo, rebuild, query, report, archive, dlq and bootstrap (see --help)");
             return 2;
         }
         return -1;
@@ -159,6 +169,9 @@ public class Main implements QuarkusApplication {
         }
         if (args.length > 0 && args[0].equals(DlqCommand.NAME)) {
             return dlq.run(DlqCommand.parse(args), System.out, System.err);
+        }
+        if (args.length > 0 && args[0].equals(BootstrapCommand.NAME)) {
+            return bootstrap.run(BootstrapCommand.parse(args), System.out, System.err);
         }
         if (args.length == 2 && args[0].equals(RebuildCommand.NAME)) {
             java.util.List<String> names = args[1].equals("--all")

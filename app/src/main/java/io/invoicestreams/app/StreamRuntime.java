@@ -101,12 +101,14 @@ public class StreamRuntime {
     private DeadLetters.Queues deadLetters;
     private java.util.concurrent.ScheduledExecutorService deadLetterTimer;
     private io.invoicestreams.adapters.eventstore.FairShare fairShare;
+    private Metrics metrics;
 
     /** @param args the command line; {@code rebuild} runs the read models without following the stream */
     StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
         this.config = config;
         this.registry = registry;
-        this.followStream = args.length == 0 || !(args[0].equals(RebuildCommand.NAME) || args[0].equals(DlqCommand.NAME));
+        this.followStream = args.length == 0 || !(args[0].equals(RebuildCommand.NAME) || args[0].equals(DlqCommand.NAME)
+                || args[0].equals(BootstrapCommand.NAME));
         this.command = args.length == 0 ? "serve" : args[0];
         this.offline = args.length > 0 && (args[0].equals(QueryCommand.QUERY) || args[0].equals(QueryCommand.REPORT)
                 || args[0].equals(ArchiveCommand.NAME));
@@ -144,6 +146,7 @@ public class StreamRuntime {
         dataSource = EventStoreDatabase.pool(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
                 config.store().password().orElse(""), config.store().poolSize());
         Metrics metrics = new Metrics(registry);
+        this.metrics = metrics;
         var p = config.projections();
         totals = new DynamoDbTotalsStore(dynamoDb, p.totalsTable(), currency, p.totalsWriteConcurrency());
         countryVerification = new DynamoDbCountryVerificationStore(dynamoDb, p.countryVerificationTable());
@@ -192,7 +195,7 @@ public class StreamRuntime {
         LOG.infof("Archiving every event to %s, prefix %s, buffer %d MiB or %s", archive.location(),
                 archiveSettings.prefix(), config.archive().buffer().size(), archiveSettings.interval());
         if (!followStream) {
-            LOG.infof("Not following the stream: this process rebuilds read models");
+            LOG.infof("Not following the stream: this process runs the %s command", command);
             return;
         }
         var s = config.stream();
@@ -542,6 +545,13 @@ public class StreamRuntime {
                 completeRebuild(SearchProjection.NAME);
             }
         });
+    }
+
+    /** The {@code bootstrap} of the table into this store (ADR 0017). */
+    public io.invoicestreams.adapters.dynamodb.TableBootstrap bootstrap(int pageSize) {
+        return StreamIngestion.bootstrap(store, dynamoDb, streams, config.table(), currency(config.defaultCurrency()),
+                metrics, new io.invoicestreams.adapters.dynamodb.TableBootstrap.Settings(pageSize,
+                        Duration.ofMinutes(2)), Clock.systemUTC());
     }
 
     /** The dead-letter queues of the processing groups that have one. */

@@ -42,7 +42,7 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report, archive and dlq (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report, archive, dlq and bootstrap (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
     }
@@ -61,6 +61,25 @@ class MainTest {
                 "invoice-streams: dlq: unknown dlq action 'purge'; actions are list, retry and evict; see dlq --help",
                 "invoice-streams: dlq: dlq evict takes a processing group and a dead-letter id; see dlq --help",
                 "invoice-streams: dlq: dlq needs an action (list, retry, evict) and a processing group; see dlq --help");
+    }
+
+    @Test
+    void bootstrap_arguments_are_checked_before_anything_starts() {
+        assertThat(check("bootstrap")).isEqualTo(-1);
+        assertThat(check("bootstrap", "--page-size", "100")).isEqualTo(-1);
+        assertThat(out.size() + err.size()).isZero();
+
+        assertThat(check("bootstrap", "--page-size", "0")).isEqualTo(2);
+        assertThat(check("bootstrap", "--page-size", "many")).isEqualTo(2);
+        assertThat(check("bootstrap", "now")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: bootstrap: --page-size must be 1 to 1000, was 0; see bootstrap --help",
+                "invoice-streams: bootstrap: --page-size 'many' is not a number; see bootstrap --help",
+                "invoice-streams: bootstrap: bootstrap takes no arguments but --page-size N; see bootstrap --help");
+
+        assertThat(check("bootstrap", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: invoice-streams bootstrap")
+                .contains("with the service stopped");
     }
 
     @Test

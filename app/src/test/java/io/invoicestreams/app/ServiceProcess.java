@@ -122,9 +122,13 @@ final class ServiceProcess implements AutoCloseable {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    /** Runs a command of the service (rebuild, dlq, …) with the same settings to its end; returns its exit code. */
+    /**
+     * Runs a command of the service (rebuild, dlq, …) with the same settings to its end; returns its exit code. The
+     * command serves on a free port of its own, so it can run next to the service.
+     */
     int run(Duration timeout, String... args) {
         List<String> command = command(args);
+        command.add(command.indexOf("-jar"), "-Dquarkus.http.port=0");
         try {
             Process cli = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

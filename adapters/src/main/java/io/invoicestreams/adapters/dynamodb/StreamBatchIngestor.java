@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -36,6 +37,7 @@ public final class StreamBatchIngestor {
     private final ShardLeases leases;
     private final StreamMetrics metrics;
     private final Runnable forgetCachedState;
+    private final BooleanSupplier bootstrapped;
 
     /**
      * @param forgetCachedState drops cached aggregates; called after a failed batch, whose units of work may have
@@ -43,12 +45,24 @@ public final class StreamBatchIngestor {
      */
     public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
                                ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState) {
+        this(transactions, commands, parked, leases, metrics, forgetCachedState, () -> false);
+    }
+
+    /**
+     * @param bootstrapped true once a {@code bootstrap} of the table has finished (ADR 0017). A deletion of an item
+     *                     the store never knew is then explained: the item was gone before the scan read the table,
+     *                     so there is nothing to remove and nothing to park. Asked only when such a deletion comes.
+     */
+    public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
+                               ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState,
+                               BooleanSupplier bootstrapped) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.parked = Objects.requireNonNull(parked, "parked");
         this.leases = Objects.requireNonNull(leases, "leases");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.forgetCachedState = Objects.requireNonNull(forgetCachedState, "forgetCachedState");
+        this.bootstrapped = Objects.requireNonNull(bootstrapped, "bootstrapped");
     }
 
     private <T> T inTransaction(java.util.function.Supplier<T> work) {
@@ -72,6 +86,23 @@ public final class StreamBatchIngestor {
             int events = applyCommands(plan.groups(), plan.toPark());
             parked.park(plan.toPark());
             return new BatchResult(batch.size(), events, plan.toPark().size(), plan.superseded());
+        });
+        report(result);
+        return result;
+    }
+
+    /**
+     * Items that {@code bootstrap} read from the table, as records of the {@link
+     * io.invoicestreams.domain.invoice.ChangeIdentity#TABLE_SCAN} "shard": their events and parked records in one
+     * transaction, with no shard checkpoint to move. Throws, with nothing committed, if any part fails; the same
+     * items sent again yield nothing new.
+     */
+    public BatchResult ingestScanned(List<Decoded> items) {
+        Plan plan = plan(items);
+        BatchResult result = inTransaction(() -> {
+            int events = applyCommands(plan.groups(), plan.toPark());
+            parked.park(plan.toPark());
+            return new BatchResult(items.size(), events, plan.toPark().size(), plan.superseded());
         });
         report(result);
         return result;
@@ -127,6 +158,7 @@ public final class StreamBatchIngestor {
                         .add(decoded);
                 case Translation.Unusable u -> toPark.add(park(decoded, u.reason()));
                 case Translation.Superseded s -> superseded++;
+                case Translation.Ignored i -> LOG.debug("Ignored stream record {}: {}", decoded.eventId(), i.reason());
             }
         }
         return new Plan(groups, toPark, superseded);
@@ -166,13 +198,22 @@ public final class StreamBatchIngestor {
         List<ChangeOutcome> outcomes = commands.sendAndWait(new ApplyTransactionChanges(invoice, changes));
         int events = 0;
         for (int i = 0; i < outcomes.size(); i++) {
+            Decoded record = records.get(i);
             switch (outcomes.get(i)) {
                 case ChangeOutcome.Applied applied -> events += applied.events().size();
                 case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
-                case ChangeOutcome.Rejected rejected -> toPark.add(park(records.get(i), rejected.reason()));
+                case ChangeOutcome.Rejected rejected when isDeletion(record) && bootstrapped.getAsBoolean() ->
+                        LOG.debug("Deletion of a transaction gone before the bootstrap read the table: {}",
+                                rejected.reason());
+                case ChangeOutcome.Rejected rejected -> toPark.add(park(record, rejected.reason()));
             }
         }
         return events;
+    }
+
+    private static boolean isDeletion(Decoded decoded) {
+        return decoded.translation() instanceof Translation.Translated t
+                && t.change() instanceof TransactionChange.Deleted;
     }
 
     private static ParkedRecords.Parked park(Decoded decoded, String reason) {

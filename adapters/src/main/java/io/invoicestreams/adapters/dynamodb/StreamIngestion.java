@@ -19,11 +19,29 @@ public final class StreamIngestion {
                                                   Currency defaultCurrency, StreamMetrics metrics,
                                                   DynamoDbStreamConsumer.Settings settings, Clock clock) {
         InvoiceTransactionsTable table = new InvoiceTransactionsTable(dynamoDb, tableName);
-        StreamRecordDecoder decoder = new StreamRecordDecoder(
-                new ChangeTranslator(defaultCurrency, new JacksonDocumentParser(), table));
         ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
-        StreamBatchIngestor ingestor = new StreamBatchIngestor(store.transactions(), store.commandGateway(),
-                store.parkedRecords(), leases, metrics, store::forgetCachedAggregates);
-        return new DynamoDbStreamConsumer(table, streams, decoder, ingestor, leases, metrics, settings, clock);
+        return new DynamoDbStreamConsumer(table, streams, decoder(table, defaultCurrency),
+                ingestor(store, tableName, leases, metrics), leases, metrics, settings, clock);
+    }
+
+    /** The {@code bootstrap} of a table into the store, through the same translation and ingestion. */
+    public static TableBootstrap bootstrap(InvoiceEventStore store, DynamoDbClient dynamoDb,
+                                           DynamoDbStreamsClient streams, String tableName, Currency defaultCurrency,
+                                           StreamMetrics metrics, TableBootstrap.Settings settings, Clock clock) {
+        InvoiceTransactionsTable table = new InvoiceTransactionsTable(dynamoDb, tableName);
+        ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
+        return new TableBootstrap(dynamoDb, streams, table, decoder(table, defaultCurrency),
+                ingestor(store, tableName, leases, metrics), store.bootstrapRuns(), settings, clock);
+    }
+
+    private static StreamRecordDecoder decoder(InvoiceTransactionsTable table, Currency defaultCurrency) {
+        return new StreamRecordDecoder(new ChangeTranslator(defaultCurrency, new JacksonDocumentParser(), table));
+    }
+
+    private static StreamBatchIngestor ingestor(InvoiceEventStore store, String tableName, ShardLeases leases,
+                                                StreamMetrics metrics) {
+        return new StreamBatchIngestor(store.transactions(), store.commandGateway(), store.parkedRecords(), leases,
+                metrics, store::forgetCachedAggregates,
+                () -> store.bootstrapRuns().latestFinished(tableName).isPresent());
     }
 }

@@ -63,7 +63,8 @@ public final class StreamRecordDecoder {
         }
         ObservedChange.Kind kind = switch (record.eventName() == null ? OperationType.UNKNOWN_TO_SDK_VERSION
                 : record.eventName()) {
-            case INSERT, MODIFY -> ObservedChange.Kind.WRITTEN;
+            case INSERT -> ObservedChange.Kind.CREATED;
+            case MODIFY -> ObservedChange.Kind.WRITTEN;
             case REMOVE -> isTimeToLive(record.userIdentity()) ? ObservedChange.Kind.EXPIRED
                     : ObservedChange.Kind.DELETED;
             case UNKNOWN_TO_SDK_VERSION -> throw new IllegalArgumentException("eventName '"

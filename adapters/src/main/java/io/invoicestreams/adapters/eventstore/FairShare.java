@@ -89,6 +89,12 @@ public final class FairShare implements AutoCloseable {
         });
     }
 
+    /** The service nodes whose membership claims are live, for a process that has not joined (a command). */
+    public static int liveNodes(InvoiceEventStore store) {
+        return store.transactions().fetchInTransaction(() -> store.tokenStore().fetchSegments(MEMBERS).length
+                - store.tokenStore().fetchAvailableSegments(MEMBERS).size());
+    }
+
     /** The live nodes, this one included, as last counted. */
     public int members() {
         return members;

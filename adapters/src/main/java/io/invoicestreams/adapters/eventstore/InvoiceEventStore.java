@@ -2,6 +2,7 @@ package io.invoicestreams.adapters.eventstore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.jdbc.BootstrapRuns;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.adapters.json.InvoiceJson;
 import io.invoicestreams.domain.invoice.Invoice;
@@ -89,6 +90,7 @@ public final class InvoiceEventStore implements AutoCloseable {
         tokenStore.createSchema(PostgresTokenTableFactory.INSTANCE);
         ParkedRecords parked = new ParkedRecords(transactions, clock);
         parked.createSchema();
+        new BootstrapRuns(transactions).createSchema();
         DeadLetters.createSchema(transactions);
         BoundedAggregateCache cache = new BoundedAggregateCache(aggregateCacheSize);
 
@@ -138,6 +140,11 @@ public final class InvoiceEventStore implements AutoCloseable {
 
     public ParkedRecords parkedRecords() {
         return parkedRecords;
+    }
+
+    /** The bootstrap runs recorded in this store (ADR 0017). */
+    public BootstrapRuns bootstrapRuns() {
+        return new BootstrapRuns(transactions);
     }
 
     /** Every stored event, in the order they were stored. */

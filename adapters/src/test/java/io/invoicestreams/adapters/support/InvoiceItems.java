@@ -4,7 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** Writes the seed's items to a table, as the table's owners would. */
 public final class InvoiceItems {
@@ -15,6 +20,20 @@ public final class InvoiceItems {
     public InvoiceItems(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+    }
+
+    /** Creates the table as its owners had it before they enabled its stream: keys only, no stream. */
+    public static void createTableWithoutStream(DynamoDbClient dynamoDb, String table) {
+        dynamoDb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("InvoiceNumber")
+                                .attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("TransactionIdentifier")
+                                .attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName("InvoiceNumber").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("TransactionIdentifier").keyType(KeyType.RANGE)
+                                .build()));
     }
 
     public static Map<String, AttributeValue> document(String vendor) {
