@@ -131,10 +131,12 @@ class CrashRecoveryTest {
                     Clock.systemUTC(), c -> { })) {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> store.headIndex() >= 0 && store.readAll().size() >= CHANGES);
-                // Then let it settle, and verify whatever is there: a surplus is reported event by event.
-                AtomicInteger lastSize = new AtomicInteger(-1);
-                await().pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30))
-                        .until(() -> lastSize.getAndSet(store.readAll().size()) == lastSize.get());
+                // Then let it settle, and verify whatever is there: a surplus is reported event by event. The head
+                // index is one query; reading all 10,000 events at every poll took longer than the wait on a
+                // loaded CI machine.
+                java.util.concurrent.atomic.AtomicLong lastHead = new java.util.concurrent.atomic.AtomicLong(-2);
+                await().pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60))
+                        .until(() -> lastHead.getAndSet(store.headIndex()) == lastHead.get());
                 verify(store.readAll(), dynamoDb, table, CHANGES);
                 assertThat(store.parkedRecords().count()).isZero();
             }
