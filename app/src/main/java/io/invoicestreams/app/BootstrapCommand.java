@@ -67,6 +67,12 @@ public class BootstrapCommand {
 
     /** 0 when the table was taken in; 1 when it was refused or failed, with nothing half-counted. */
     int run(Args args, PrintStream out, PrintStream err) {
+        if (!runtime.sourceType().equals("dynamodb-streams")) {
+            err.println("invoice-streams: bootstrap reads the table's DynamoDB stream up to its marker, and the"
+                    + " service follows " + runtime.sourceType() + " (invoice.source.type); bootstrap with the"
+                    + " DynamoDB stream source is the only one supported");
+            return 1;
+        }
         int nodes = FairShare.liveNodes(runtime.store());
         if (nodes > 0) {
             err.println("invoice-streams: bootstrap: " + nodes + " service node(s) follow this event store now;"

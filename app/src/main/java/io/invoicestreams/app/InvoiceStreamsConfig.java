@@ -32,6 +32,8 @@ public interface InvoiceStreamsConfig {
 
     Stream stream();
 
+    Source source();
+
     Node node();
 
     Projections projections();
@@ -221,6 +223,41 @@ public interface InvoiceStreamsConfig {
         /** Shards read at once by this instance. */
         @WithDefault("8")
         int maxShardWorkers();
+    }
+
+    /** Where the table's changes are read from (ADR 0018). */
+    interface Source {
+        /**
+         * {@code dynamodb-streams}: the table's own stream (24 hours), read by this service's consumer.
+         * {@code kinesis}: the Kinesis data stream the table streams to (up to a year), read through KCL 3.
+         */
+        @WithDefault("dynamodb-streams")
+        String type();
+
+        Kinesis kinesis();
+
+        interface Kinesis {
+            /** The Kinesis data stream that the table's Kinesis streaming destination writes to. */
+            Optional<String> streamName();
+
+            /** The KCL application: the name of its lease table in DynamoDB, shared by every node. */
+            @WithDefault("invoice-streams")
+            String applicationName();
+
+            /** Endpoint override, such as kinesalite's (run it with -Daws.cborEnabled=false). Empty: AWS. */
+            Optional<URI> endpoint();
+
+            /** AWS region of the stream. Empty: that of DynamoDB, or the default provider chain. */
+            Optional<String> region();
+
+            /** How long a silent node keeps its shard leases (KCL's failover time). */
+            @WithDefault("10s")
+            Duration failover();
+
+            /** Wait between two GetRecords calls of a shard; at least 200 ms (KCL's minimum). */
+            @WithDefault("1s")
+            Duration idleBetweenReads();
+        }
     }
 
     interface Node {

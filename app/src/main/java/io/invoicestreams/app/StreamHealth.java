@@ -31,7 +31,7 @@ public class StreamHealth implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
         boolean storeUp = storeReachable(response);
-        DynamoDbStreamConsumer.Status status = runtime.consumer() == null ? null : runtime.consumer().status();
+        DynamoDbStreamConsumer.Status status = runtime.sourceStatus().orElse(null);
         boolean streamUp = status != null && status.running() && status.failingSince().isEmpty()
                 && Duration.between(status.lastSuccessfulPoll(), Instant.now()).compareTo(STALE) < 0;
         if (status != null) {

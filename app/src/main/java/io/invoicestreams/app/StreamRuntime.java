@@ -102,6 +102,7 @@ public class StreamRuntime {
     private java.util.concurrent.ScheduledExecutorService deadLetterTimer;
     private io.invoicestreams.adapters.eventstore.FairShare fairShare;
     private Metrics metrics;
+    private io.invoicestreams.adapters.kinesis.KinesisStreamSource kinesisSource;
 
     /** @param args the command line; {@code rebuild} runs the read models without following the stream */
     StreamRuntime(InvoiceStreamsConfig config, MeterRegistry registry, @CommandLineArguments String[] args) {
@@ -198,6 +199,14 @@ public class StreamRuntime {
             LOG.infof("Not following the stream: this process runs the %s command", command);
             return;
         }
+        if (config.source().type().equals("kinesis")) {
+            startKinesisSource(clients, currency, metrics, clock, url);
+            return;
+        }
+        if (!config.source().type().equals("dynamodb-streams")) {
+            throw new IllegalArgumentException("invoice.source.type must be dynamodb-streams or kinesis, was '"
+                    + config.source().type() + "'");
+        }
         var s = config.stream();
         consumer = StreamIngestion.consumer(store, dynamoDb, streams, config.table(), currency, metrics,
                 new DynamoDbStreamConsumer.Settings(s.batchSize(), s.minIdleBackoff(), s.maxIdleBackoff(),
@@ -211,6 +220,41 @@ public class StreamRuntime {
         warnOfPartsInThisNode(url);
         consumer.start();
         LOG.infof("Following the stream of table %s into the event store at %s", config.table(), redact(url));
+    }
+
+    /**
+     * The Kinesis Data Streams source (ADR 0018). KCL's lease table spreads the shards over the nodes, so only the
+     * processing groups' segments go through {@code FairShare}; KCL's tables live in the table's DynamoDB.
+     */
+    private void startKinesisSource(DynamoDbClients clients, Currency currency, Metrics metrics, Clock clock,
+                                    String url) {
+        var k = config.source().kinesis();
+        String streamName = k.streamName().filter(n -> !n.isBlank()).orElseThrow(() -> new IllegalArgumentException(
+                "invoice.source.type=kinesis needs invoice.source.kinesis.stream-name"));
+        kinesisSource = StreamIngestion.kinesis(store, dynamoDb, config.table(), currency, metrics,
+                new io.invoicestreams.adapters.kinesis.KinesisStreamSource.Settings(streamName, k.applicationName(),
+                        nodeId(), k.endpoint(), clients.endpoint(), k.region().or(() -> clients.region()),
+                        k.failover(), k.idleBetweenReads(), config.stream().maxErrorBackoff()),
+                clock);
+        fairShare = new io.invoicestreams.adapters.eventstore.FairShare(store,
+                config.node().claimTimeout().dividedBy(4), config.node().claimTimeout());
+        warnOfPartsInThisNode(url);
+        kinesisSource.start();
+        LOG.infof("Following Kinesis stream %s (table %s) into the event store at %s", streamName, config.table(),
+                redact(url));
+    }
+
+    /** {@code dynamodb-streams} or {@code kinesis}. */
+    public String sourceType() {
+        return config.source().type();
+    }
+
+    /** How the source reads now, for readiness: the DynamoDB stream consumer's, or the Kinesis source's. */
+    public Optional<io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer.Status> sourceStatus() {
+        if (kinesisSource != null) {
+            return Optional.of(kinesisSource.status());
+        }
+        return Optional.ofNullable(consumer).map(DynamoDbStreamConsumer::status);
     }
 
     /**
@@ -401,6 +445,7 @@ public class StreamRuntime {
 
     void onStop(@Observes ShutdownEvent event) {
         close(consumer);
+        close(kinesisSource);
         if (archiveTimer != null) {
             archiveTimer.shutdownNow();
         }

@@ -92,12 +92,12 @@ public final class StreamBatchIngestor {
     }
 
     /**
-     * Items that {@code bootstrap} read from the table, as records of the {@link
-     * io.invoicestreams.domain.invoice.ChangeIdentity#TABLE_SCAN} "shard": their events and parked records in one
-     * transaction, with no shard checkpoint to move. Throws, with nothing committed, if any part fails; the same
-     * items sent again yield nothing new.
+     * Records whose position is kept elsewhere, or nowhere: the items that {@code bootstrap} read from the table (the
+     * {@link io.invoicestreams.domain.invoice.ChangeIdentity#TABLE_SCAN} "shard"), and Kinesis records, whose
+     * checkpoint KCL stores once this returns. Their events and parked records commit in one transaction. Throws,
+     * with nothing committed, if any part fails; the same records sent again yield nothing new.
      */
-    public BatchResult ingestScanned(List<Decoded> items) {
+    public BatchResult ingestWithoutCheckpoint(List<Decoded> items) {
         Plan plan = plan(items);
         BatchResult result = inTransaction(() -> {
             int events = applyCommands(plan.groups(), plan.toPark());
@@ -114,6 +114,15 @@ public final class StreamBatchIngestor {
      * checkpoint moves last. A failure of the database itself still throws, and nothing is lost.
      */
     public BatchResult ingestIsolated(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
+        return isolated(Objects.requireNonNull(leaseName, "leaseName"), batch, checkpoint);
+    }
+
+    /** As {@link #ingestIsolated}, for records whose position is kept elsewhere (Kinesis). */
+    public BatchResult ingestIsolatedWithoutCheckpoint(List<Decoded> batch) {
+        return isolated(null, batch, null);
+    }
+
+    private BatchResult isolated(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
         Plan plan = plan(batch);
         int events = 0;
         List<ParkedRecords.Parked> toPark = new ArrayList<>(plan.toPark());
@@ -136,7 +145,9 @@ public final class StreamBatchIngestor {
         }
         int total = events;
         BatchResult result = inTransaction(() -> {
-            leases.checkpoint(leaseName, checkpoint);
+            if (leaseName != null) {
+                leases.checkpoint(leaseName, checkpoint);
+            }
             parked.park(toPark);
             return new BatchResult(batch.size(), total, toPark.size(), plan.superseded());
         });

@@ -133,6 +133,11 @@ public final class StreamRecordJson {
         return node;
     }
 
+    /** An item in DynamoDB's JSON form ({@code {"Amount":{"S":"$100"}}}), as the stream and Kinesis records hold it. */
+    public static Map<String, AttributeValue> image(JsonNode node) {
+        return item(node);
+    }
+
     private static Map<String, AttributeValue> item(JsonNode node) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> item.put(e.getKey(), attribute(e.getValue())));

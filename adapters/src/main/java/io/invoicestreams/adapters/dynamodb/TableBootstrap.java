@@ -306,7 +306,7 @@ public final class TableBootstrap {
             }
             after = page.getLast().getKey();
             if (!batch.isEmpty()) {
-                StreamBatchIngestor.BatchResult result = ingestor.ingestScanned(batch);
+                StreamBatchIngestor.BatchResult result = ingestor.ingestWithoutCheckpoint(batch);
                 imported += batch.size() - result.parked();
                 events += result.events();
                 parked += result.parked();

@@ -1,0 +1,275 @@
+package io.invoicestreams.adapters.kinesis;
+
+import io.invoicestreams.adapters.Failures;
+import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
+import io.invoicestreams.adapters.dynamodb.StreamBatchIngestor;
+import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessor;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+/**
+ * The Kinesis Data Streams source (ADR 0018): DynamoDB writes the table's changes to a Kinesis stream, which keeps
+ * them up to a year, and KCL 3 reads it. KCL's lease table in DynamoDB spreads the shards over the nodes and holds
+ * each shard's checkpoint.
+ *
+ * <p>A batch is stored in one event store transaction, and KCL checkpoints after it, so a crash in between
+ * delivers the batch again; the aggregate skips what it has (a record's sequence is its creation time, see
+ * {@link KinesisChangeRecords}). A batch that fails is retried with capped backoff until it is stored or the lease
+ * is lost, never skipped: KCL does not deliver a failed batch again by itself. After three failures in a row it is
+ * stored one invoice at a time, and an invoice that still fails for a reason other than an outage is parked.
+ */
+public final class KinesisStreamSource implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisStreamSource.class);
+    private static final int FAILURES_BEFORE_ISOLATION = 3;
+
+    /**
+     * Where and how to read.
+     *
+     * @param streamName      the Kinesis stream that the table streams to
+     * @param applicationName the KCL application: its lease table in DynamoDB has this name
+     * @param workerId        this node's name in the lease table
+     * @param kinesisEndpoint an endpoint override (kinesalite), or empty for AWS
+     * @param leaseEndpoint   the DynamoDB endpoint for KCL's tables, or empty for AWS
+     * @param region          the region, or empty for the SDK's default chain
+     * @param failover        how long a silent worker keeps its leases (KCL's failover time)
+     * @param idleBetweenReads how long a shard's reader waits between two GetRecords calls
+     */
+    public record Settings(String streamName, String applicationName, String workerId, Optional<URI> kinesisEndpoint,
+                           Optional<URI> leaseEndpoint, Optional<String> region, Duration failover,
+                           Duration idleBetweenReads, Duration maxErrorBackoff) {
+        public Settings {
+            Objects.requireNonNull(streamName, "streamName");
+            Objects.requireNonNull(applicationName, "applicationName");
+            Objects.requireNonNull(workerId, "workerId");
+        }
+    }
+
+    private final StreamBatchIngestor ingestor;
+    private final KinesisChangeRecords records;
+    private final Settings settings;
+    private final Clock clock;
+    private final KinesisAsyncClient kinesis;
+    private final DynamoDbAsyncClient leases;
+    private final CloudWatchAsyncClient cloudWatch;
+    private final Scheduler scheduler;
+    private final Thread thread;
+    private final AtomicInteger ownedShards = new AtomicInteger();
+    private final AtomicReference<Instant> lastBatch = new AtomicReference<>(Instant.EPOCH);
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicReference<Instant> failingSince = new AtomicReference<>();
+    private volatile boolean stopping;
+
+    public KinesisStreamSource(StreamBatchIngestor ingestor, KinesisChangeRecords records, Settings settings,
+                               Clock clock) {
+        this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
+        this.records = Objects.requireNonNull(records, "records");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.kinesis = client(KinesisAsyncClient.builder(), settings.kinesisEndpoint());
+        this.leases = client(DynamoDbAsyncClient.builder(), settings.leaseEndpoint());
+        // KCL needs a CloudWatch client; with the null metrics factory it never calls it.
+        this.cloudWatch = client(CloudWatchAsyncClient.builder(), settings.leaseEndpoint());
+        ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, leases,
+                cloudWatch, settings.workerId(), new Processors());
+        long failover = settings.failover().toMillis();
+        scheduler = new Scheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig().parentShardPollIntervalMillis(Math.min(failover, 10_000))
+                        .shardConsumerDispatchPollIntervalMillis(Math.min(failover / 4, 1_000)),
+                configs.leaseManagementConfig().failoverTimeMillis(failover)
+                        .shardSyncIntervalMillis(Math.min(failover, 60_000))
+                        .workerUtilizationAwareAssignmentConfig(
+                                configs.leaseManagementConfig().workerUtilizationAwareAssignmentConfig()
+                                        .disableWorkerMetrics(true)),
+                configs.lifecycleConfig(),
+                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
+                configs.retrievalConfig()
+                        .initialPositionInStreamExtended(InitialPositionInStreamExtended.newInitialPosition(
+                                InitialPositionInStream.TRIM_HORIZON))
+                        .retrievalSpecificConfig(new PollingConfig(settings.streamName(), kinesis)
+                                .idleTimeBetweenReadsInMillis(settings.idleBetweenReads().toMillis())));
+        thread = Thread.ofPlatform().name("kinesis-source").daemon().unstarted(scheduler);
+    }
+
+    /**
+     * An async client on netty over HTTP/1.1: the source polls (GetRecords), so it needs no HTTP/2, which only
+     * enhanced fan-out uses and which kinesalite does not speak.
+     */
+    private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+            & software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder<B, C>, C> C client(
+            B builder, Optional<URI> endpoint) {
+        builder.httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
+                .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1).maxConcurrency(64));
+        endpoint.ifPresent(e -> builder.endpointOverride(e)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+        if (endpoint.isPresent()) {
+            builder.region(Region.US_EAST_1);
+        }
+        return builder.build();
+    }
+
+    /** Starts reading; KCL takes its leases in the background. */
+    public KinesisStreamSource start() {
+        LOG.info("Reading Kinesis stream {} through KCL application {} as worker {}", settings.streamName(),
+                settings.applicationName(), settings.workerId());
+        thread.start();
+        return this;
+    }
+
+    /** As the DynamoDB Streams consumer reports it, for readiness. */
+    public DynamoDbStreamConsumer.Status status() {
+        return new DynamoDbStreamConsumer.Status(thread.isAlive() && !stopping,
+                Optional.of("kinesis:" + settings.streamName()), ownedShards.get(), lastBatch.get(),
+                Optional.ofNullable(lastError.get()), Optional.empty(), Optional.ofNullable(failingSince.get()));
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            scheduler.startGracefulShutdown().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("KCL did not shut down gracefully: {}", e.toString());
+            scheduler.shutdown();
+        }
+        kinesis.close();
+        leases.close();
+        cloudWatch.close();
+    }
+
+    private final class Processors implements ShardRecordProcessorFactory {
+        @Override
+        public ShardRecordProcessor shardRecordProcessor() {
+            return new Processor();
+        }
+    }
+
+    /** One shard's reader, on a thread of KCL's. */
+    private final class Processor implements ShardRecordProcessor {
+        private String shardId = "unknown";
+        private volatile boolean leaseLost;
+
+        @Override
+        public void initialize(InitializationInput input) {
+            shardId = input.shardId();
+            ownedShards.incrementAndGet();
+            LOG.info("Kinesis shard {} taken, from {}", shardId, input.extendedSequenceNumber());
+        }
+
+        @Override
+        public void processRecords(ProcessRecordsInput input) {
+            lastBatch.set(clock.instant());
+            if (input.records().isEmpty()) {
+                failingSince.set(null);
+                return;
+            }
+            List<Decoded> batch = new ArrayList<>(input.records().size());
+            for (KinesisClientRecord record : input.records()) {
+                batch.add(records.decode(shardId, record.sequenceNumber(), bytes(record.data())));
+            }
+            // Kinesis may hold an item's changes out of order: within a batch they are applied by creation time.
+            batch.sort(KinesisChangeRecords.BY_CREATION);
+            Duration backoff = Duration.ofMillis(200);
+            for (int failures = 0; !leaseLost && !stopping; failures++) {
+                try {
+                    if (failures >= FAILURES_BEFORE_ISOLATION) {
+                        ingestor.ingestIsolatedWithoutCheckpoint(batch);
+                    } else {
+                        ingestor.ingestWithoutCheckpoint(batch);
+                    }
+                    failingSince.set(null);
+                    lastError.set(null);
+                    input.checkpointer().checkpoint(input.records().getLast().sequenceNumber(),
+                            input.records().getLast().subSequenceNumber());
+                    return;
+                } catch (ShutdownException lost) {
+                    LOG.info("Kinesis shard {} was handed to another worker before its checkpoint; it reads the"
+                            + " batch again and the aggregate skips what is stored", shardId);
+                    return;
+                } catch (Exception e) {
+                    failingSince.compareAndSet(null, clock.instant());
+                    lastError.set(clock.instant() + " " + e);
+                    LOG.warn("Storing {} records of Kinesis shard {} failed ({} in a row, {}); retrying in {} ms: {}",
+                            batch.size(), shardId, failures + 1, Failures.isTransient(e) ? "transient" : "not transient",
+                            backoff.toMillis(), e.toString());
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(settings.maxErrorBackoff()) > 0
+                            ? settings.maxErrorBackoff() : backoff.multipliedBy(2);
+                }
+            }
+        }
+
+        @Override
+        public void leaseLost(LeaseLostInput input) {
+            leaseLost = true;
+            ownedShards.decrementAndGet();
+            LOG.info("Kinesis shard {} is no longer this worker's (handed over, or shutting down)", shardId);
+        }
+
+        @Override
+        public void shardEnded(ShardEndedInput input) {
+            ownedShards.decrementAndGet();
+            try {
+                input.checkpointer().checkpoint();
+                LOG.info("Kinesis shard {} read to its end", shardId);
+            } catch (Exception e) {
+                LOG.warn("Could not checkpoint the end of Kinesis shard {}: {}", shardId, e.toString());
+            }
+        }
+
+        @Override
+        public void shutdownRequested(ShutdownRequestedInput input) {
+            // The last stored batch is checkpointed already; nothing is held in memory.
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        ByteBuffer copy = data.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
