@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.invoicestreams.adapters.dynamodb.TableBootstrap.BootstrapRefused;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
+import io.invoicestreams.adapters.support.EventTotals;
 import io.invoicestreams.adapters.support.InvoiceItems;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -177,27 +177,11 @@ class TableBootstrapTest {
     }
 
     private static List<InvoiceEvent> events(InvoiceEventStore store) {
-        return store.readAll().stream().map(TrackedEventMessage::getPayload)
-                .filter(InvoiceEvent.class::isInstance).map(InvoiceEvent.class::cast).toList();
+        return EventTotals.events(store);
     }
 
-    /** What the totals projection would hold, from the events alone. */
     private static Map<String, BigDecimal> totalsFromEvents(InvoiceEventStore store) {
-        Map<String, BigDecimal> totals = new TreeMap<>();
-        for (InvoiceEvent event : events(store)) {
-            BigDecimal change = switch (event) {
-                case InvoiceEvent.TransactionRecorded r -> r.amount().amount();
-                case InvoiceEvent.TransactionAmountCorrected c ->
-                        c.correctedAmount().amount().subtract(c.previousAmount().amount());
-                case InvoiceEvent.TransactionRemoved r -> r.amount().amount().negate();
-                case InvoiceEvent.TransactionExpired x -> x.amount().amount().negate();
-                default -> BigDecimal.ZERO;
-            };
-            totals.merge(event.invoiceNumber().value(), change, BigDecimal::add);
-        }
-        totals.replaceAll((k, v) -> v.stripTrailingZeros());
-        totals.values().removeIf(v -> v.signum() == 0);
-        return totals;
+        return EventTotals.of(store);
     }
 
     /** The table's sums per invoice, from a scan: what the totals must come to. */
@@ -210,9 +194,7 @@ class TableBootstrapTest {
                         BigDecimal::add);
             }
         }
-        sums.replaceAll((k, v) -> v.stripTrailingZeros());
-        sums.values().removeIf(v -> v.signum() == 0);
-        return sums;
+        return EventTotals.normalized(sums);
     }
 
     /** The real client, with a user's change made after each Scan page: changes while the scan runs. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.invoicestreams.adapters.dynamodb.StreamIngestion;
 import io.invoicestreams.adapters.dynamodb.StreamMetrics;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.support.EventTotals;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.LocalKinesis;
 import io.invoicestreams.adapters.support.TestDatabases;
@@ -20,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -102,24 +101,11 @@ class KinesisStreamSourceTest {
     }
 
     private static List<InvoiceEvent> events(InvoiceEventStore store) {
-        return store.readAll().stream().map(TrackedEventMessage::getPayload).filter(InvoiceEvent.class::isInstance)
-                .map(InvoiceEvent.class::cast).toList();
+        return EventTotals.events(store);
     }
 
     private static Map<String, BigDecimal> totals(InvoiceEventStore store) {
-        Map<String, BigDecimal> totals = new TreeMap<>();
-        for (InvoiceEvent event : events(store)) {
-            BigDecimal change = switch (event) {
-                case InvoiceEvent.TransactionRecorded r -> r.amount().amount();
-                case InvoiceEvent.TransactionAmountCorrected c ->
-                        c.correctedAmount().amount().subtract(c.previousAmount().amount());
-                case InvoiceEvent.TransactionRemoved r -> r.amount().amount().negate();
-                default -> BigDecimal.ZERO;
-            };
-            totals.merge(event.invoiceNumber().value(), change, BigDecimal::add);
-        }
-        totals.replaceAll((k, v) -> new BigDecimal(v.stripTrailingZeros().toPlainString()));
-        return totals;
+        return EventTotals.of(store);
     }
 
     @Test
