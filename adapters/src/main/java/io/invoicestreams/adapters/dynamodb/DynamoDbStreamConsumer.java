@@ -162,6 +162,11 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
                     }
                     break;
                 }
+                if (latest.isPresent() && running.isEmpty()) {
+                    // This node reads no shard now (another node holds them all): the stream answering is its
+                    // poll, so readiness does not take a node that waits its turn for a broken one.
+                    lastPoll.set(clock.instant());
+                }
                 lastError.set(null);
                 backoff.reset();
                 pause(settings.shardRefreshInterval());

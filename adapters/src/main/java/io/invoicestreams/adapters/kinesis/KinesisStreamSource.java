@@ -89,6 +89,7 @@ public final class KinesisStreamSource implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger ownedShards = new AtomicInteger();
     private final AtomicReference<Instant> lastBatch = new AtomicReference<>(Instant.EPOCH);
+    private final AtomicReference<Instant> startedAt = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> failingSince = new AtomicReference<>();
     private volatile boolean stopping;
@@ -99,10 +100,10 @@ public final class KinesisStreamSource implements AutoCloseable {
         this.records = Objects.requireNonNull(records, "records");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.kinesis = client(KinesisAsyncClient.builder(), settings.kinesisEndpoint());
-        this.leases = client(DynamoDbAsyncClient.builder(), settings.leaseEndpoint());
+        this.kinesis = client(KinesisAsyncClient.builder(), settings.kinesisEndpoint(), settings.region());
+        this.leases = client(DynamoDbAsyncClient.builder(), settings.leaseEndpoint(), settings.region());
         // KCL needs a CloudWatch client; with the null metrics factory it never calls it.
-        this.cloudWatch = client(CloudWatchAsyncClient.builder(), settings.leaseEndpoint());
+        this.cloudWatch = client(CloudWatchAsyncClient.builder(), settings.leaseEndpoint(), settings.region());
         ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, leases,
                 cloudWatch, settings.workerId(), new Processors());
         long failover = settings.failover().toMillis();
@@ -132,14 +133,12 @@ public final class KinesisStreamSource implements AutoCloseable {
      */
     private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
             & software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder<B, C>, C> C client(
-            B builder, Optional<URI> endpoint) {
+            B builder, Optional<URI> endpoint, Optional<String> region) {
         builder.httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
                 .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1).maxConcurrency(64));
         endpoint.ifPresent(e -> builder.endpointOverride(e)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
-        if (endpoint.isPresent()) {
-            builder.region(Region.US_EAST_1);
-        }
+        region.or(() -> endpoint.map(e -> Region.US_EAST_1.id())).map(Region::of).ifPresent(builder::region);
         return builder.build();
     }
 
@@ -147,14 +146,24 @@ public final class KinesisStreamSource implements AutoCloseable {
     public KinesisStreamSource start() {
         LOG.info("Reading Kinesis stream {} through KCL application {} as worker {}", settings.streamName(),
                 settings.applicationName(), settings.workerId());
+        startedAt.set(clock.instant());
         thread.start();
         return this;
     }
 
-    /** As the DynamoDB Streams consumer reports it, for readiness. */
+    /**
+     * As the DynamoDB Streams consumer reports it, for readiness. A worker that holds no shard once KCL has had two
+     * failover times to assign them (another worker holds them all) counts as polling, as long as KCL runs.
+     */
     public DynamoDbStreamConsumer.Status status() {
-        return new DynamoDbStreamConsumer.Status(thread.isAlive() && !stopping,
-                Optional.of("kinesis:" + settings.streamName()), ownedShards.get(), lastBatch.get(),
+        Instant now = clock.instant();
+        boolean running = thread.isAlive() && !stopping;
+        Instant started = startedAt.get();
+        boolean waitingItsTurn = running && ownedShards.get() == 0 && started != null
+                && now.isAfter(started.plus(settings.failover().multipliedBy(2)));
+        return new DynamoDbStreamConsumer.Status(running,
+                Optional.of("kinesis:" + settings.streamName()), ownedShards.get(),
+                waitingItsTurn ? now : lastBatch.get(),
                 Optional.ofNullable(lastError.get()), Optional.empty(), Optional.ofNullable(failingSince.get()));
     }
 

@@ -57,6 +57,9 @@ class TwoInstancesTest {
                 consumer.start();
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                         .until(() -> consumer.status().ownedShards() == 0);
+                assertThat(consumer.status().lastSuccessfulPoll())
+                        .as("a node that waits its turn still reports the stream answering, for readiness")
+                        .isAfter(java.time.Instant.now().minusSeconds(5));
 
                 first.destroyForcibly().waitFor();
                 long killedAt = System.nanoTime();
