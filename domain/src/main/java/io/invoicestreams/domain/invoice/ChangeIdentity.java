@@ -16,7 +16,8 @@ public record ChangeIdentity(String eventId, String shardId, SequenceNumber sequ
 
     /**
      * The "shard" of a change that {@code bootstrap} read from the table itself rather than from its stream: the
-     * item as it stood when it was scanned, with the sequence number of the bootstrap's marker record (ADR 0017).
+     * item as it stood when it was scanned, with sequence 0, so that every later record of the stream follows it
+     * (ADR 0017).
      */
     public static final String TABLE_SCAN = "table-scan";
 
