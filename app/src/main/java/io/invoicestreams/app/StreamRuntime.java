@@ -80,6 +80,7 @@ public class StreamRuntime {
     private DynamoDbClient dynamoDb;
     private DynamoDbStreamsClient streams;
     private AgroalDataSource dataSource;
+    private AgroalDataSource flushLockSource;
     private InvoiceEventStore store;
     private DynamoDbStreamConsumer consumer;
     private InvoiceTransactionsTable table;
@@ -144,8 +145,9 @@ public class StreamRuntime {
         }
         String url = config.store().url().filter(u -> !u.isBlank())
                 .orElseGet(() -> EventStoreDatabase.h2FileUrl(data));
-        dataSource = EventStoreDatabase.pool(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
-                config.store().password().orElse(""), config.store().poolSize());
+        String user = config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null);
+        String password = config.store().password().orElse("");
+        dataSource = EventStoreDatabase.pool(url, user, password, config.store().poolSize());
         Metrics metrics = new Metrics(registry);
         this.metrics = metrics;
         var p = config.projections();
@@ -161,7 +163,10 @@ public class StreamRuntime {
             LOG.infof("Notifications: %s", notifications.describe());
         }
         JdbcTransactions transactions = new JdbcTransactions(dataSource);
-        archiveSpool = new JdbcArchiveSpool(transactions, clock);
+        // The archive flush lock holds its connection for a whole flush: one of its own, outside the shared pool,
+        // which a loaded node otherwise ran out of (ADR 0008).
+        flushLockSource = EventStoreDatabase.pool(url, user, password, 1);
+        archiveSpool = new JdbcArchiveSpool(transactions, clock, flushLockSource);
         store = onStoreDatabase(url, () -> {
             archiveSpool.createSchema(); // before the archive processor starts with the store
             return startStore(transactions, p, metrics, clock);
@@ -459,6 +464,7 @@ public class StreamRuntime {
         close(embeddedSqs);
         close(searchIndex instanceof AutoCloseable c ? c : null);
         close(totals);
+        close(flushLockSource);
         close(dataSource);
         close(streams);
         close(dynamoDb);

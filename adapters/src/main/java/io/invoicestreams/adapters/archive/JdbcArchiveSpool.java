@@ -40,6 +40,7 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
 
     private final JdbcTransactions transactions;
     private final Clock clock;
+    private final javax.sql.DataSource lockSource;
     private final ObjectMapper json = InvoiceJson.objectMapper().copy()
             .disable(SerializationFeature.INDENT_OUTPUT);
 
@@ -52,8 +53,17 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
     }
 
     public JdbcArchiveSpool(JdbcTransactions transactions, Clock clock) {
+        this(transactions, clock, transactions.dataSource());
+    }
+
+    /**
+     * @param lockSource where the flush lock's connection comes from. The service gives it a pool of its own, so
+     *                   that a flush never holds one of the connections the processors and requests wait for.
+     */
+    public JdbcArchiveSpool(JdbcTransactions transactions, Clock clock, javax.sql.DataSource lockSource) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.lockSource = Objects.requireNonNull(lockSource, "lockSource");
     }
 
     public void createSchema() {
@@ -95,13 +105,13 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
     /**
      * Runs the work while this node alone holds the flush lock, or answers {@code otherwise} at once when another
      * node holds it (that node flushes the same spool). The lock is a row lock in a transaction of its own, on a
-     * connection of its own; the work's own transactions commit as they go.
+     * connection of its own from the lock source; the work's own transactions commit as they go.
      */
     public <T> T alone(java.util.function.Supplier<T> work, T otherwise) {
         if (transactions.inTransaction()) {
             throw new IllegalStateException("the archive flush runs outside any other transaction");
         }
-        try (Connection lock = transactions.dataSource().getConnection()) {
+        try (Connection lock = lockSource.getConnection()) {
             lock.setAutoCommit(false);
             try {
                 boolean mine;
