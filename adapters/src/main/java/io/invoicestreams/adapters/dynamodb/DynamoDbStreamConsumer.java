@@ -245,6 +245,11 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
     }
 
     private Map<String, Shard> describeShards(String streamArn) {
+        return describeShards(streams, streamArn);
+    }
+
+    /** Every shard of the stream, through DescribeStream's pages, by shard id in the order DynamoDB gives them. */
+    static Map<String, Shard> describeShards(DynamoDbStreamsClient streams, String streamArn) {
         Map<String, Shard> shards = new LinkedHashMap<>();
         String exclusiveStart = null;
         do {

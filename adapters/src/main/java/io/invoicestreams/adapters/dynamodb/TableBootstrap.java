@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
@@ -211,7 +210,7 @@ public final class TableBootstrap {
             Instant markerTime = null;
             Instant deadline = clock.instant().plus(settings.streamTimeout());
             while (true) {
-                for (Shard shard : shards(streamArn)) {
+                for (Shard shard : DynamoDbStreamConsumer.describeShards(streams, streamArn).values()) {
                     if (!iterators.containsKey(shard.shardId()) && !done.contains(shard.shardId())) {
                         iterators.put(shard.shardId(), streams.getShardIterator(b -> b.streamArn(streamArn)
                                 .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
@@ -274,19 +273,6 @@ public final class TableBootstrap {
         } finally {
             dynamoDb.deleteItem(b -> b.tableName(table.tableName()).key(markerKeys));
         }
-    }
-
-    private List<Shard> shards(String streamArn) {
-        List<Shard> shards = new ArrayList<>();
-        String exclusiveStart = null;
-        do {
-            String start = exclusiveStart;
-            DescribeStreamResponse page = streams.describeStream(b -> b.streamArn(streamArn)
-                    .exclusiveStartShardId(start));
-            shards.addAll(page.streamDescription().shards());
-            exclusiveStart = page.streamDescription().lastEvaluatedShardId();
-        } while (exclusiveStart != null);
-        return shards;
     }
 
     /** Imports the spooled items the stream does not tell; {imported, events, parked}. */
