@@ -20,10 +20,10 @@ public class AnalyticsResource {
     /** The longest range a daily report covers in one request. */
     static final int MAX_DAYS = 3660;
 
-    private final StreamRuntime runtime;
+    private final ArchiveAnalytics analytics;
 
-    AnalyticsResource(StreamRuntime runtime) {
-        this.runtime = runtime;
+    AnalyticsResource(ArchiveAnalytics analytics) {
+        this.analytics = analytics;
     }
 
     /** Per day and currency: new transactions, the max and the sum of their amounts, and the running daily average. */
@@ -38,7 +38,7 @@ public class AnalyticsResource {
         if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
             throw new IllegalArgumentException("the range may cover at most " + MAX_DAYS + " days");
         }
-        return runtime.analytics().daily(from, to, true);
+        return analytics.daily(from, to, true);
     }
 
     /** The average daily amount of new transactions over the last {@code days} days, today (UTC) included. */
@@ -49,7 +49,7 @@ public class AnalyticsResource {
         if (days < 1 || days > MAX_DAYS) {
             throw new IllegalArgumentException("days must be between 1 and " + MAX_DAYS + ", was " + days);
         }
-        return runtime.analytics().runRate(days, LocalDate.now(ZoneOffset.UTC));
+        return analytics.runRate(days, LocalDate.now(ZoneOffset.UTC));
     }
 
     private static LocalDate date(String name, String value) {

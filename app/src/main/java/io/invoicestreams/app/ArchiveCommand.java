@@ -16,8 +16,6 @@ import java.util.Set;
 @ApplicationScoped
 public class ArchiveCommand {
 
-    static final String NAME = "archive";
-
     static final String USAGE = """
             Usage: invoice-streams archive lifecycle [--infrequent-access-days N] [--glacier-days M]
                                                      [--expire-days D] [--dry-run] [--allow-short-retention]
@@ -38,11 +36,11 @@ public class ArchiveCommand {
 
     private static final Set<String> DAY_OPTIONS = Set.of("--infrequent-access-days", "--glacier-days", "--expire-days");
 
-    private final StreamRuntime runtime;
+    private final ArchiveLifecycle lifecycle;
     private final InvoiceStreamsConfig config;
 
-    ArchiveCommand(StreamRuntime runtime, InvoiceStreamsConfig config) {
-        this.runtime = runtime;
+    ArchiveCommand(ArchiveLifecycle lifecycle, InvoiceStreamsConfig config) {
+        this.lifecycle = lifecycle;
         this.config = config;
     }
 
@@ -107,7 +105,7 @@ public class ArchiveCommand {
             return 2;
         }
         try {
-            ArchiveLifecycle.Outcome outcome = runtime.archiveLifecycle().apply(retention, request.dryRun());
+            ArchiveLifecycle.Outcome outcome = lifecycle.apply(retention, request.dryRun());
             List<String> lines = outcome.lines();
             lines.forEach(out::println);
             return 0;

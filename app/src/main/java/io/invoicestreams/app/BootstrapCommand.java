@@ -12,8 +12,6 @@ import java.io.PrintStream;
 @ApplicationScoped
 public class BootstrapCommand {
 
-    static final String NAME = "bootstrap";
-
     static final String USAGE = """
             Usage: invoice-streams bootstrap [--page-size N]
 
@@ -59,21 +57,27 @@ public class BootstrapCommand {
         return new Args(size);
     }
 
-    private final StreamRuntime runtime;
+    private final InvoiceStreamsConfig config;
+    private final jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store;
+    private final jakarta.enterprise.inject.Instance<io.invoicestreams.app.source.SourceAssembly.Bootstraps> bootstraps;
 
-    BootstrapCommand(StreamRuntime runtime) {
-        this.runtime = runtime;
+    BootstrapCommand(InvoiceStreamsConfig config,
+                     jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store,
+                     jakarta.enterprise.inject.Instance<io.invoicestreams.app.source.SourceAssembly.Bootstraps> bootstraps) {
+        this.config = config;
+        this.store = store;
+        this.bootstraps = bootstraps;
     }
 
     /** 0 when the table was taken in; 1 when it was refused or failed, with nothing half-counted. */
     int run(Args args, PrintStream out, PrintStream err) {
-        if (!runtime.sourceType().equals("dynamodb-streams")) {
+        if (config.source().type() != InvoiceStreamsConfig.SourceType.DYNAMODB_STREAMS) {
             err.println("invoice-streams: bootstrap reads the table's DynamoDB stream up to its marker, and the"
-                    + " service follows " + runtime.sourceType() + " (invoice.source.type); bootstrap with the"
+                    + " service follows kinesis (invoice.source.type); bootstrap with the"
                     + " DynamoDB stream source is the only one supported");
             return 1;
         }
-        int nodes = FairShare.liveNodes(runtime.store());
+        int nodes = FairShare.liveNodes(store.get());
         if (nodes > 0) {
             err.println("invoice-streams: bootstrap: " + nodes + " service node(s) follow this event store now;"
                     + " stop them first, then bootstrap, then start them again");
@@ -81,7 +85,7 @@ public class BootstrapCommand {
         }
         TableBootstrap.Result result;
         try {
-            result = runtime.bootstrap(args.pageSize()).run(line -> out.println("bootstrap: " + line));
+            result = bootstraps.get().withPageSize(args.pageSize()).run(line -> out.println("bootstrap: " + line));
         } catch (TableBootstrap.BootstrapRefused refused) {
             err.println("invoice-streams: bootstrap: " + refused.getMessage());
             return 1;

@@ -20,10 +20,10 @@ import java.util.List;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
 public class DeadLettersResource {
 
-    private final StreamRuntime runtime;
+    private final DeadLetters.Queues queues;
 
-    DeadLettersResource(StreamRuntime runtime) {
-        this.runtime = runtime;
+    DeadLettersResource(DeadLetters.Queues queues) {
+        this.queues = queues;
     }
 
     /** The parked events of a group, oldest invoice first, in order within an invoice. */
@@ -61,7 +61,6 @@ public class DeadLettersResource {
     }
 
     private DeadLetters.Queues queues(String group) {
-        DeadLetters.Queues queues = runtime.deadLetters();
         if (!queues.groups().contains(group)) {
             throw new Problems.NotFound("processing group '" + group + "' has no dead-letter queue; groups with one: "
                     + queues.groups());

@@ -1,5 +1,14 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.adapters.archive.ArchiveFlusher;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable;
+import io.invoicestreams.adapters.eventstore.DeadLetters;
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.app.notifications.NotificationsAssembly;
+import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.totals.TotalsStore;
+
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,16 +41,33 @@ public class DemoCommand {
             new String[]{"1212121", "Client2_trans1xxxx", "$500", "China", "06062016"},
             new String[]{"1212123", "Client3_trans1xxx", "$1000", "USA", ""});
 
-    private final StreamRuntime runtime;
+    private final DynamoDbClient dynamoDb;
+    private final InvoiceTransactionsTable table;
+    private final InvoiceEventStore store;
+    private final ProjectionControl projections;
+    private final TotalsStore totals;
+    private final ArchiveFlusher archive;
+    private final SearchIndex search;
+    private final NotificationsAssembly.Channels channels;
+    private final DeadLetters.Queues deadLetters;
 
-    DemoCommand(StreamRuntime runtime) {
-        this.runtime = runtime;
+    DemoCommand(DynamoDbClient dynamoDb, InvoiceTransactionsTable table, InvoiceEventStore store,
+                ProjectionControl projections, TotalsStore totals, ArchiveFlusher archive, SearchIndex search,
+                NotificationsAssembly.Channels channels, DeadLetters.Queues deadLetters) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.store = store;
+        this.projections = projections;
+        this.totals = totals;
+        this.archive = archive;
+        this.search = search;
+        this.channels = channels;
+        this.deadLetters = deadLetters;
     }
 
     int run(PrintStream out) {
-        DynamoDbClient dynamoDb = runtime.dynamoDb();
-        String table = runtime.table().tableName();
-        long head = runtime.store().headIndex();
+        String table = this.table.tableName();
+        long head = store.headIndex();
         int expected = 0;
         for (String[] row : SEED) {
             var old = dynamoDb.deleteItem(b -> b.tableName(table).key(key(row[0], row[1])).returnValues(ReturnValue.ALL_OLD));
@@ -75,9 +101,9 @@ public class DemoCommand {
             return 1;
         }
         out.printf("%d changes made, %d domain events stored. Parked records: %d.%n", expected, stored.size(),
-                runtime.store().parkedRecords().count());
-        for (String name : runtime.projections().names()) {
-            if (!runtime.projections().awaitCaughtUp(name, Duration.ofSeconds(60), Duration.ofMillis(100), p -> { })) {
+                store.parkedRecords().count());
+        for (String name : projections.names()) {
+            if (!projections.awaitCaughtUp(name, Duration.ofSeconds(60), Duration.ofMillis(100), p -> { })) {
                 System.err.println("invoice-streams: demo: the read model " + name + " did not catch up within 60 s;"
                         + " see GET /projections");
                 return 1;
@@ -86,13 +112,13 @@ public class DemoCommand {
         out.println();
         out.println("Totals (InvoiceTotal):");
         for (String invoice : List.of("1212121", "1212122", "1212123")) {
-            runtime.totals().find(new InvoiceNumber(invoice)).ifPresent(total -> out.printf("  %s  %s%n", invoice,
+            totals.find(new InvoiceNumber(invoice)).ifPresent(total -> out.printf("  %s  %s%n", invoice,
                     total.totals().stream().map(Object::toString).collect(Collectors.joining(", "))));
         }
-        var archived = runtime.archiveFlusher().flushAll();
+        var archived = archive.flushAll();
         out.printf("Audit archive: %d lines written in %d objects (%,d bytes of JSON lines, %,d gzipped).%n",
                 archived.lines(), archived.objects(), archived.bytes(), archived.compressedBytes());
-        var laptops = runtime.search().search(io.invoicestreams.projections.search.SearchQuery.text("laptops"));
+        var laptops = search.search(io.invoicestreams.projections.search.SearchQuery.text("laptops"));
         out.printf("Search 'laptops': %s.%n", laptops.hits().isEmpty() ? "no hits"
                 : laptops.hits().stream().map(h -> h.id()).collect(Collectors.joining(", ")));
         printNotifications(out);
@@ -106,19 +132,20 @@ public class DemoCommand {
      * data sends no payment messages.
      */
     private void printNotifications(PrintStream out) {
-        if (runtime.sqs() == null) {
+        if (channels.sqs().isEmpty()) {
             return;
         }
+        var sqs = channels.sqs().get();
         for (String channel : List.of("payments", "alerts")) {
-            runtime.queueUrl(channel).ifPresent(url -> {
+            channels.queueUrl(channel).ifPresent(url -> {
                 List<String> bodies = new ArrayList<>();
                 List<software.amazon.awssdk.services.sqs.model.Message> batch;
                 do {
-                    batch = runtime.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                    batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
                             .waitTimeSeconds(1)).messages();
                     for (var message : batch) {
                         bodies.add(message.body());
-                        runtime.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+                        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
                     }
                 } while (!batch.isEmpty());
                 out.printf("Notifications, %s queue: %d message(s)%s%n", channel, bodies.size(),
@@ -126,7 +153,7 @@ public class DemoCommand {
                 bodies.forEach(body -> out.println("  " + body));
             });
         }
-        long parked = runtime.deadLetters().groups().stream().mapToLong(g -> runtime.deadLetters().size(g)).sum();
+        long parked = deadLetters.groups().stream().mapToLong(deadLetters::size).sum();
         if (parked > 0) {
             out.printf("Parked notifications: %d (see dlq list notifications).%n", parked);
         }
@@ -135,7 +162,7 @@ public class DemoCommand {
     private List<TrackedEventMessage<?>> after(long head) {
         Set<String> demoInvoices = Set.of("1212121", "1212122", "1212123");
         List<TrackedEventMessage<?>> out = new ArrayList<>();
-        for (TrackedEventMessage<?> e : runtime.store().readAfter(head)) {
+        for (TrackedEventMessage<?> e : store.readAfter(head)) {
             if (e.getPayload() instanceof InvoiceEvent ie
                     && demoInvoices.contains(ie.invoiceNumber().value())) {
                 out.add(e);

@@ -10,8 +10,6 @@ import java.util.List;
 @ApplicationScoped
 public class DlqCommand {
 
-    static final String NAME = "dlq";
-
     static final String USAGE = """
             Usage: invoice-streams dlq list GROUP | dlq retry GROUP | dlq evict GROUP ID
 
@@ -23,11 +21,10 @@ public class DlqCommand {
               retry GROUP       retry every parked invoice now; exit 0 when none is left parked, 1 otherwise
               evict GROUP ID    remove one parked event for good (it is never handled); exit 1 if there is none
 
-            Groups with a dead-letter queue: totals, country-verification, audit-archive, search and
-            notifications.
+            Groups with a dead-letter queue: %s.
             The running service does the same under /admin/dlq/{group}; on the embedded defaults use that,
             because the H2 event store is held by the running service.
-            """;
+            """.formatted(String.join(", ", io.invoicestreams.app.readmodel.ReadModels.withDeadLetters()));
 
     /** The parsed arguments. */
     record Args(String action, String group, String id) {
@@ -56,14 +53,13 @@ public class DlqCommand {
         }
     }
 
-    private final StreamRuntime runtime;
+    private final DeadLetters.Queues queues;
 
-    DlqCommand(StreamRuntime runtime) {
-        this.runtime = runtime;
+    DlqCommand(DeadLetters.Queues queues) {
+        this.queues = queues;
     }
 
     int run(Args args, PrintStream out, PrintStream err) {
-        DeadLetters.Queues queues = runtime.deadLetters();
         if (!queues.groups().contains(args.group())) {
             err.println("invoice-streams: dlq: processing group '" + args.group() + "' has no dead-letter queue;"
                     + " groups with one: " + queues.groups());

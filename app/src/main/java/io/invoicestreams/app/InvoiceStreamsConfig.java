@@ -10,6 +10,15 @@ import java.util.Optional;
 @ConfigMapping(prefix = "invoice")
 public interface InvoiceStreamsConfig {
 
+    /** Where the table's changes are read from; written in configuration as {@code dynamodb-streams} or {@code kinesis}. */
+    enum SourceType { DYNAMODB_STREAMS, KINESIS }
+
+    /** The search engine; {@code lucene} or {@code opensearch}. */
+    enum SearchEngine { LUCENE, OPENSEARCH }
+
+    /** Where a notification channel sends; {@code sqs}, {@code sns} or {@code log} (alerts only). */
+    enum ChannelTarget { SQS, SNS, LOG }
+
     /** The DynamoDB table whose stream is followed. */
     @WithDefault("InvoiceTransactions")
     String table();
@@ -81,7 +90,7 @@ public interface InvoiceStreamsConfig {
         interface Channel {
             /** sqs, sns or log (log for alerts only). */
             @WithDefault("sqs")
-            String target();
+            ChannelTarget target();
 
             /** The SQS queue: a name or a URL. A name ending in .fifo is a FIFO queue, deduplicated by event id. */
             Optional<String> queue();
@@ -135,7 +144,7 @@ public interface InvoiceStreamsConfig {
     interface Search {
         /** lucene (in the JVM, the embedded default) or opensearch. */
         @WithDefault("lucene")
-        String engine();
+        SearchEngine engine();
 
         /** Folder of the Lucene index, the embedded default. Empty: {data-dir}/search. */
         java.util.Optional<String> luceneDir();
@@ -232,7 +241,7 @@ public interface InvoiceStreamsConfig {
          * {@code kinesis}: the Kinesis data stream the table streams to (up to a year), read through KCL 3.
          */
         @WithDefault("dynamodb-streams")
-        String type();
+        SourceType type();
 
         Kinesis kinesis();
 

@@ -1,5 +1,11 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.projections.countryverification.CountryVerificationStore;
+import io.invoicestreams.projections.totals.TotalsStore;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
@@ -41,13 +47,24 @@ import java.util.Optional;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class InvoicesResource {
 
-    private final StreamRuntime runtime;
+    private final InvoiceTransactionsQueries queries;
+    private final TotalsStore totals;
+    private final CountryVerificationStore countryVerification;
+    private final CommandGateway commands;
+    private final ProjectionControl projections;
     private final ObjectMapper json;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    InvoicesResource(StreamRuntime runtime, ObjectMapper json) {
-        this.runtime = runtime;
+    InvoicesResource(InvoiceTransactionsQueries queries, TotalsStore totals,
+                     CountryVerificationStore countryVerification, CommandGateway commands,
+                     ProjectionControl projections, ObjectMapper json, Clock clock) {
+        this.queries = queries;
+        this.totals = totals;
+        this.countryVerification = countryVerification;
+        this.commands = commands;
+        this.projections = projections;
         this.json = json;
+        this.clock = clock;
     }
 
     /** A page of transactions; {@code next} is absent on the last page. */
@@ -102,7 +119,7 @@ public class InvoicesResource {
             throw new IllegalArgumentException("limit must be between 1 and " + InvoiceTransactionsQueries.MAX_LIMIT
                     + ", was " + limit);
         }
-        var page = runtime.queries().transactions(number, Optional.ofNullable(prefix), limit,
+        var page = queries.transactions(number, Optional.ofNullable(prefix), limit,
                 Optional.ofNullable(next).filter(n -> !n.isBlank()));
         return new TransactionsPage(number.value(), page.items(), page.next().orElse(null));
     }
@@ -111,7 +128,7 @@ public class InvoicesResource {
     @Path("/total")
     public Total total(@PathParam("invoice") String invoice) {
         InvoiceNumber number = new InvoiceNumber(invoice);
-        InvoiceTotalView view = runtime.totals().find(number).orElseThrow(() -> new Problems.NotFound(
+        InvoiceTotalView view = totals.find(number).orElseThrow(() -> new Problems.NotFound(
                 "invoice " + number + " has no total: no transaction of it has been recorded"
                         + (rebuilding("totals") ? " yet (the totals are being rebuilt)" : "")));
         Money first = view.totals().isEmpty() ? null : view.totals().getFirst();
@@ -124,7 +141,7 @@ public class InvoicesResource {
     @Path("/countries")
     public Countries countries(@PathParam("invoice") String invoice) {
         InvoiceNumber number = new InvoiceNumber(invoice);
-        return new Countries(number.value(), runtime.countryVerification().find(number).stream()
+        return new Countries(number.value(), countryVerification.find(number).stream()
                 .map(CountryRow::of).toList(), rebuilding("country-verification"));
     }
 
@@ -138,7 +155,7 @@ public class InvoicesResource {
         InvoiceNumber number = new InvoiceNumber(invoice);
         CountryCode code = new CountryCode(country);
         Verifier verifier = new Verifier(verifierField(body));
-        VerifierOutcome outcome = runtime.store().commandGateway().sendAndWait(
+        VerifierOutcome outcome = commands.sendAndWait(
                 new AssignCountryVerifier(number, code, verifier, clock.instant()));
         return new VerifierAssignment(number.value(), code.value(), verifier.value(), outcome.changed(),
                 outcome.openTransactions());
@@ -150,7 +167,7 @@ public class InvoicesResource {
     public VerifierAssignment remove(@PathParam("invoice") String invoice, @PathParam("country") String country) {
         InvoiceNumber number = new InvoiceNumber(invoice);
         CountryCode code = new CountryCode(country);
-        VerifierOutcome outcome = runtime.store().commandGateway().sendAndWait(
+        VerifierOutcome outcome = commands.sendAndWait(
                 new RemoveCountryVerifier(number, code, clock.instant()));
         return new VerifierAssignment(number.value(), code.value(), null, outcome.changed(), 0);
     }
@@ -184,6 +201,6 @@ public class InvoicesResource {
     }
 
     private boolean rebuilding(String projection) {
-        return runtime.projections().status(projection).replaying();
+        return projections.status(projection).replaying();
     }
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The stream's metrics in Micrometer, exported at /q/metrics. */
-final class Metrics implements StreamMetrics, VerificationMetrics {
+@jakarta.inject.Singleton
+public final class Metrics implements StreamMetrics, VerificationMetrics {
 
     private final MeterRegistry registry;
     private final Counter eventsStored;
@@ -18,7 +19,7 @@ final class Metrics implements StreamMetrics, VerificationMetrics {
     private final Counter batchFailures;
     private final AtomicLong lagMillis = new AtomicLong();
 
-    Metrics(MeterRegistry registry) {
+    public Metrics(MeterRegistry registry) {
         this.registry = registry;
         this.eventsStored = Counter.builder("invoice.events.stored")
                 .description("Domain events appended to the event store").register(registry);
@@ -62,7 +63,7 @@ final class Metrics implements StreamMetrics, VerificationMetrics {
     }
 
     /** The parked events of each processing group, read from the dead-letter table when scraped (NaN if it fails). */
-    void deadLetters(io.invoicestreams.adapters.eventstore.DeadLetters.Queues queues) {
+    public void deadLetters(io.invoicestreams.adapters.eventstore.DeadLetters.Queues queues) {
         for (String group : queues.groups()) {
             Gauge.builder("invoice.projection.dead.letters", queues, q -> {
                         try {

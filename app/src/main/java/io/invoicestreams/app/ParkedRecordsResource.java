@@ -15,10 +15,10 @@ import java.util.List;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
 public class ParkedRecordsResource {
 
-    private final StreamRuntime runtime;
+    private final ParkedRecords parked;
 
-    ParkedRecordsResource(StreamRuntime runtime) {
-        this.runtime = runtime;
+    ParkedRecordsResource(ParkedRecords parked) {
+        this.parked = parked;
     }
 
     /** A page of parked records, oldest first. */
@@ -36,7 +36,6 @@ public class ParkedRecordsResource {
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
         }
-        ParkedRecords parked = runtime.store().parkedRecords();
         return new Page(parked.count(), offset, limit, parked.list(offset, limit));
     }
 }

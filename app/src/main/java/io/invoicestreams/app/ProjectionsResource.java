@@ -1,6 +1,9 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.adapters.eventstore.DeadLetters;
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.app.readmodel.Rebuilds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,10 +20,17 @@ import java.util.List;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class ProjectionsResource {
 
-    private final StreamRuntime runtime;
+    private final ProjectionControl projections;
+    private final Rebuilds rebuilds;
+    private final DeadLetters.Queues deadLetters;
+    private final InvoiceEventStore store;
 
-    ProjectionsResource(StreamRuntime runtime) {
-        this.runtime = runtime;
+    ProjectionsResource(ProjectionControl projections, Rebuilds rebuilds, DeadLetters.Queues deadLetters,
+                        InvoiceEventStore store) {
+        this.projections = projections;
+        this.rebuilds = rebuilds;
+        this.deadLetters = deadLetters;
+        this.store = store;
     }
 
     /**
@@ -38,9 +48,8 @@ public class ProjectionsResource {
     @Path("projections")
     public Projections list() {
         java.util.Map<String, Long> parked = new java.util.TreeMap<>();
-        runtime.deadLetters().groups().forEach(group -> parked.put(group, runtime.deadLetters().size(group)));
-        return new Projections(runtime.store().headIndex(), runtime.store().parkedRecords().count(), parked,
-                runtime.projections().status());
+        deadLetters.groups().forEach(group -> parked.put(group, deadLetters.size(group)));
+        return new Projections(store.headIndex(), store.parkedRecords().count(), parked, projections.status());
     }
 
     /**
@@ -51,10 +60,10 @@ public class ProjectionsResource {
     @POST
     @Path("admin/projections/{name}/rebuild")
     public Response rebuild(@PathParam("name") String name) {
-        if (!runtime.projections().names().contains(name)) {
-            throw new Problems.NotFound("no read model named '" + name + "'; known: " + runtime.projections().names());
+        if (!projections.names().contains(name)) {
+            throw new Problems.NotFound("no read model named '" + name + "'; known: " + projections.names());
         }
-        runtime.startRebuild(name);
-        return Response.accepted(runtime.projections().status(name)).location(URI.create("/projections")).build();
+        rebuilds.start(name);
+        return Response.accepted(projections.status(name)).location(URI.create("/projections")).build();
     }
 }

@@ -20,9 +20,6 @@ import java.util.Map;
 @ApplicationScoped
 public class QueryCommand {
 
-    static final String QUERY = "query";
-    static final String REPORT = "report";
-
     static final String USAGE = """
             Usage: invoice-streams query --sql "SELECT …" [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format table|csv|json]
                    invoice-streams report daily --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
@@ -41,11 +38,13 @@ public class QueryCommand {
               report run-rate --days 7
             """;
 
-    private final StreamRuntime runtime;
+    private static final String QUERY = "query";
+
+    private final ArchiveAnalytics analytics;
     private final ObjectMapper json;
 
-    QueryCommand(StreamRuntime runtime, ObjectMapper json) {
-        this.runtime = runtime;
+    QueryCommand(ArchiveAnalytics analytics, ObjectMapper json) {
+        this.analytics = analytics;
         this.json = json;
     }
 
@@ -128,7 +127,6 @@ public class QueryCommand {
     }
 
     int run(Request request, PrintStream out, PrintStream err) {
-        ArchiveAnalytics analytics = runtime.analytics();
         try {
             ArchiveAnalytics.Result result = switch (request.kind()) {
                 case QUERY -> analytics.query(request.sql(), request.from(), request.to());

@@ -2,8 +2,9 @@ package io.invoicestreams.app;
 
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.ProjectionControl.Progress;
-import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
-import io.invoicestreams.projections.totals.TotalsProjection;
+import io.invoicestreams.app.readmodel.ReadModel;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.app.readmodel.Rebuilds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,11 +17,8 @@ import java.util.List;
 @ApplicationScoped
 public class RebuildCommand {
 
-    static final String NAME = "rebuild";
-
-    /** The read models, in the order {@code --all} rebuilds them. */
-    static final List<String> READ_MODELS = List.of(TotalsProjection.NAME, CountryVerificationProjection.NAME,
-            io.invoicestreams.projections.search.SearchProjection.NAME);
+    /** The read models that {@code rebuild} takes, in the order {@code --all} rebuilds them. */
+    static final List<String> READ_MODELS = ReadModels.rebuildable();
 
     static final String USAGE = """
             Usage: invoice-streams rebuild NAME | --all
@@ -30,30 +28,57 @@ public class RebuildCommand {
             and exits 0 once the read model has caught up with the store.
 
             Read models:
-              totals                 InvoiceTotal: the running total per invoice and currency
-              country-verification   InvoiceAction: verified transactions per invoice and country
-              search                 the full-text index of InvoiceDoc: built as a new index beside the
-                                     current one, which searches read until the new one is swapped in
-              --all                  all of them, one after the other
+            %s  --all                  all of them, one after the other
 
             The running service does the same with POST /admin/projections/NAME/rebuild.
             Examples:
               java -jar app/target/quarkus-app/quarkus-run.jar rebuild totals
               java -jar app/target/quarkus-app/quarkus-run.jar rebuild --all
-            """;
+            """.formatted(readModelLines());
 
-    private final StreamRuntime runtime;
+    /** One entry per rebuildable read model, its summary's lines aligned. */
+    private static String readModelLines() {
+        StringBuilder lines = new StringBuilder();
+        for (ReadModel model : ReadModels.all()) {
+            if (!model.rebuildable()) {
+                continue;
+            }
+            String[] summary = model.summary().split("\n");
+            lines.append(String.format("  %-22s %s%n", model.name(), summary[0]));
+            for (int i = 1; i < summary.length; i++) {
+                lines.append(" ".repeat(25)).append(summary[i]).append('\n');
+            }
+        }
+        return lines.toString();
+    }
 
-    RebuildCommand(StreamRuntime runtime) {
-        this.runtime = runtime;
+    /** The read models that the arguments name; throws IllegalArgumentException with a one-line reason. */
+    static List<String> parse(String[] args) {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("needs one read model name or --all");
+        }
+        if (args[1].equals("--all")) {
+            return READ_MODELS;
+        }
+        if (!READ_MODELS.contains(args[1])) {
+            throw new IllegalArgumentException("unknown read model '" + args[1] + "'; read models are " + READ_MODELS);
+        }
+        return List.of(args[1]);
+    }
+
+    private final ProjectionControl control;
+    private final Rebuilds rebuilds;
+
+    RebuildCommand(ProjectionControl control, Rebuilds rebuilds) {
+        this.control = control;
+        this.rebuilds = rebuilds;
     }
 
     /** Exit 0 when every named read model has been rebuilt; 1 when one was refused or did not catch up. */
     int run(List<String> names, PrintStream out, PrintStream err, Duration timeout) {
-        ProjectionControl control = runtime.projections();
         for (String name : names) {
             try {
-                runtime.startRebuild(name);
+                rebuilds.start(name);
             } catch (ProjectionControl.RebuildRefused refused) {
                 err.println("invoice-streams: rebuild: " + refused.getMessage());
                 return 1;
@@ -65,7 +90,7 @@ public class RebuildCommand {
                         + "; it goes on replaying when the service runs. See GET /projections.");
                 return 1;
             }
-            runtime.completeRebuild(name);
+            rebuilds.complete(name);
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.projections.search.SearchIndex;
+
 import io.invoicestreams.projections.search.SearchQuery;
 import io.invoicestreams.projections.search.SearchResults;
 import jakarta.ws.rs.DefaultValue;
@@ -22,10 +24,10 @@ import java.util.Map;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class SearchResource {
 
-    private final StreamRuntime runtime;
+    private final SearchIndex index;
 
-    SearchResource(StreamRuntime runtime) {
-        this.runtime = runtime;
+    SearchResource(SearchIndex index) {
+        this.index = index;
     }
 
     /** @param rebuilding a rebuild is filling a new index; these answers still come from the current one */
@@ -42,9 +44,9 @@ public class SearchResource {
         SearchQuery query = new SearchQuery(blankToNull(q), blankToNull(country), decimal("minAmount", minAmount),
                 decimal("maxAmount", maxAmount), blankToNull(invoice), blankToNull(item),
                 decimal("minQuantity", minQuantity), Problems.intParam("limit", limit), blankToNull(next));
-        SearchResults results = runtime.search().search(query);
+        SearchResults results = index.search(query);
         return new Page(q, results.total(), results.hits(), results.facets(), results.next(),
-                runtime.search().rebuilding());
+                index.rebuilding());
     }
 
     private static String blankToNull(String value) {

@@ -1,6 +1,7 @@
 package io.invoicestreams.app;
 
-import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
+import io.invoicestreams.adapters.source.ChangeSource;
+import io.invoicestreams.adapters.source.SourceStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -21,21 +22,26 @@ public class StreamHealth implements HealthCheck {
 
     static final Duration STALE = Duration.ofSeconds(30);
 
-    private final StreamRuntime runtime;
+    private final ServiceLifecycle lifecycle;
+    private final Invocation invocation;
+    private final jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store;
 
-    StreamHealth(StreamRuntime runtime) {
-        this.runtime = runtime;
+    StreamHealth(ServiceLifecycle lifecycle, Invocation invocation,
+                 jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store) {
+        this.lifecycle = lifecycle;
+        this.invocation = invocation;
+        this.store = store;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
         boolean storeUp = storeReachable(response);
-        DynamoDbStreamConsumer.Status status = runtime.sourceStatus().orElse(null);
+        SourceStatus status = lifecycle.source().map(ChangeSource::status).orElse(null);
         boolean streamUp = status != null && status.running() && status.failingSince().isEmpty()
                 && Duration.between(status.lastSuccessfulPoll(), Instant.now()).compareTo(STALE) < 0;
         if (status != null) {
-            response.withData("stream", status.streamArn().orElse("none"))
+            response.withData("stream", status.stream().orElse("none"))
                     .withData("ownedShards", status.ownedShards())
                     .withData("lastSuccessfulPoll", status.lastSuccessfulPoll().toString());
             status.lastError().ifPresent(e -> response.withData("lastError", e));
@@ -46,10 +52,10 @@ public class StreamHealth implements HealthCheck {
     }
 
     private boolean storeReachable(HealthCheckResponseBuilder response) {
-        if (runtime.store() == null) {
+        if (!invocation.mode().runsStore()) {
             return false;
         }
-        try (Connection c = runtime.store().transactions().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = store.get().transactions().getConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1");
             return true;

@@ -33,13 +33,19 @@ class AnalyticsApiTest {
     private static final Path ARCHIVE = Path.of("target/test-data/archive/Invoice");
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
+
+    @Inject
+    io.invoicestreams.adapters.archive.ArchiveFlusher archiveFlusher;
 
     @Test
     void the_daily_report_matches_a_sum_computed_from_the_archive_files() throws Exception {
         String marker = "Analytics-" + UUID.randomUUID();
         for (String amount : new String[]{"$10.25", "$2000", "$0"}) {
-            runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+            dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                     "InvoiceNumber", AttributeValue.fromS("8000001"),
                     "TransactionIdentifier", AttributeValue.fromS(marker + amount),
                     "Amount", AttributeValue.fromS(amount),
@@ -47,7 +53,7 @@ class AnalyticsApiTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> archived(marker) == 3);
         // Archive objects are cut by hour of event time; stop at a state where every line has left the spool.
-        runtime.archiveFlusher().flushAll();
+        archiveFlusher.flushAll();
         String today = LocalDate.now(ZoneOffset.UTC).toString();
 
         JsonNode report = new ObjectMapper().readTree(given().get("/analytics/daily?from=" + today + "&to=" + today)

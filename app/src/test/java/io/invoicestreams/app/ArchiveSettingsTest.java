@@ -76,26 +76,26 @@ class ArchiveSettingsTest {
 
     @Test
     void the_defaults_and_the_edges_of_the_ranges_are_accepted() {
-        var settings = StreamRuntime.archiveSettings(archive("Invoice/", 5, Duration.ofSeconds(300), false));
+        var settings = io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 5, Duration.ofSeconds(300), false));
         assertThat(settings.sizeBytes()).isEqualTo(5L * 1024 * 1024);
         assertThat(settings.prefix()).isEqualTo("Invoice/");
-        StreamRuntime.archiveSettings(archive("Invoice/", 1, Duration.ofSeconds(60), false));
-        StreamRuntime.archiveSettings(archive("", 128, Duration.ofSeconds(900), false));
-        StreamRuntime.archiveSettings(archive("Invoice/", 5, Duration.ofSeconds(2), true));
+        io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 1, Duration.ofSeconds(60), false));
+        io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("", 128, Duration.ofSeconds(900), false));
+        io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 5, Duration.ofSeconds(2), true));
     }
 
     @Test
     void values_outside_the_ranges_stop_the_start_with_a_message_naming_the_key() {
-        assertThatThrownBy(() -> StreamRuntime.archiveSettings(archive("Invoice/", 129, Duration.ofSeconds(300), false)))
+        assertThatThrownBy(() -> io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 129, Duration.ofSeconds(300), false)))
                 .hasMessage("invoice.archive.buffer.size must be 1 to 128 (MiB), was 129");
-        assertThatThrownBy(() -> StreamRuntime.archiveSettings(archive("Invoice/", 0, Duration.ofSeconds(300), false)))
+        assertThatThrownBy(() -> io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 0, Duration.ofSeconds(300), false)))
                 .hasMessageContaining("must be 1 to 128");
-        assertThatThrownBy(() -> StreamRuntime.archiveSettings(archive("Invoice/", 5, Duration.ofSeconds(30), false)))
+        assertThatThrownBy(() -> io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 5, Duration.ofSeconds(30), false)))
                 .hasMessage("invoice.archive.buffer.interval must be 60s to 900s, was 30s (shorter intervals need"
                         + " invoice.archive.buffer.allow-short-interval, for dev and tests only)");
-        assertThatThrownBy(() -> StreamRuntime.archiveSettings(archive("Invoice/", 5, Duration.ofSeconds(901), true)))
+        assertThatThrownBy(() -> io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice/", 5, Duration.ofSeconds(901), true)))
                 .hasMessageContaining("must be 60s to 900s, was 901s");
-        assertThatThrownBy(() -> StreamRuntime.archiveSettings(archive("Invoice", 5, Duration.ofSeconds(300), false)))
+        assertThatThrownBy(() -> io.invoicestreams.app.audit.AuditArchiveAssembly.settings(archive("Invoice", 5, Duration.ofSeconds(300), false)))
                 .hasMessageContaining("must be relative and end with '/'");
     }
 }

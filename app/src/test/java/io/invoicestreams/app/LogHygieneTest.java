@@ -23,12 +23,15 @@ class LogHygieneTest {
     private static final Path LOG = Path.of("target/test-data/quarkus.log");
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
 
     @Test
     void secrets_amounts_emails_and_documents_stay_out_of_the_log() throws Exception {
         String invoice = "7300001";
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS(invoice),
                 "TransactionIdentifier", AttributeValue.fromS("LogCheck_trans1"),
                 "Amount", AttributeValue.fromS("$98765.43"),

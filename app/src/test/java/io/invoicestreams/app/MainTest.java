@@ -108,10 +108,10 @@ class MainTest {
         assertThat(check("rebuild", "total")).isEqualTo(2);
         assertThat(check("rebuild", "totals", "now")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
-                "invoice-streams: rebuild needs one read model name or --all; see rebuild --help",
+                "invoice-streams: rebuild: needs one read model name or --all; see rebuild --help",
                 "invoice-streams: rebuild: unknown read model 'total'; read models are [totals, country-verification, search]"
-                        + " (see rebuild --help)",
-                "invoice-streams: rebuild needs one read model name or --all; see rebuild --help");
+                        + "; see rebuild --help",
+                "invoice-streams: rebuild: needs one read model name or --all; see rebuild --help");
         assertThat(out.size()).isZero();
     }
 

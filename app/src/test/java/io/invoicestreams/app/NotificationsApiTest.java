@@ -33,7 +33,13 @@ class NotificationsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
+
+    @Inject
+    io.invoicestreams.app.notifications.NotificationsAssembly.Channels channels;
 
     @Inject
     DlqCommand dlq;
@@ -43,7 +49,7 @@ class NotificationsApiTest {
     }
 
     private void put(String invoice, String transaction, String amount) {
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS(invoice),
                 "TransactionIdentifier", AttributeValue.fromS(transaction),
                 "Amount", AttributeValue.fromS(amount),
@@ -52,16 +58,16 @@ class NotificationsApiTest {
 
     /** The messages of the queue that concern the invoices; they are deleted, the others are left visible again. */
     private List<Message> receive(String channel, List<String> invoices) {
-        String url = runtime.queueUrl(channel).orElseThrow();
+        String url = channels.queueUrl(channel).orElseThrow();
         List<Message> mine = new ArrayList<>();
         List<Message> batch;
         do {
-            batch = runtime.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+            batch = channels.sqs().orElseThrow().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
                     .visibilityTimeout(0).messageAttributeNames("All")).messages();
             for (Message m : batch) {
                 if (invoices.contains(m.messageAttributes().get("invoiceNumber").stringValue())) {
                     mine.add(m);
-                    runtime.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                    channels.sqs().orElseThrow().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
                 }
             }
         } while (batch.stream().anyMatch(m -> invoices.contains(m.messageAttributes().get("invoiceNumber")
@@ -84,7 +90,7 @@ class NotificationsApiTest {
         put(first, "A-1", "$100");
         put(first, "A-2", "$500");
         put(second, "B-1", "$200");
-        runtime.dynamoDb().updateItem(b -> b.tableName(runtime.table().tableName())
+        dynamoDb.updateItem(b -> b.tableName(table.tableName())
                 .key(Map.of("InvoiceNumber", AttributeValue.fromS(first),
                         "TransactionIdentifier", AttributeValue.fromS("A-2")))
                 .updateExpression("SET Amount = :a").expressionAttributeValues(Map.of(":a", AttributeValue.fromS("$0"))));
@@ -111,10 +117,10 @@ class NotificationsApiTest {
 
     @Test
     void a_refused_payment_is_parked_shown_and_delivered_by_the_retry() {
-        String url = runtime.queueUrl("payments").orElseThrow();
+        String url = channels.queueUrl("payments").orElseThrow();
         String name = url.substring(url.lastIndexOf('/') + 1);
         String invoice = newInvoice();
-        runtime.sqs().deleteQueue(b -> b.queueUrl(url));
+        channels.sqs().orElseThrow().deleteQueue(b -> b.queueUrl(url));
         try {
             put(invoice, "P-1", "$70");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")
@@ -132,7 +138,7 @@ class NotificationsApiTest {
             assertThat(out.toString(StandardCharsets.UTF_8)).contains(invoice).contains("TransactionRecorded")
                     .contains("QueueDoesNotExistException");
         } finally {
-            assertThat(SqsChannel.createQueue(runtime.sqs(), name)).isEqualTo(url);
+            assertThat(SqsChannel.createQueue(channels.sqs().orElseThrow(), name)).isEqualTo(url);
         }
         // The service's own retry, with backoff, delivers it once the queue is back.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")

@@ -35,12 +35,15 @@ class OpenSearchServiceTest {
     }
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
 
     @Test
     void a_table_change_is_found_through_the_search_api() {
         String item = "sprocket" + UUID.randomUUID().toString().substring(0, 8);
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS("7200001"),
                 "TransactionIdentifier", AttributeValue.fromS("T1"),
                 "Amount", AttributeValue.fromS("$42"),

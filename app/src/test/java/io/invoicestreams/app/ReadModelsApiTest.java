@@ -21,10 +21,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ReadModelsApiTest {
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
 
     private void put(String invoice, String transaction, String amount, String country) {
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS(invoice),
                 "TransactionIdentifier", AttributeValue.fromS(transaction),
                 "Amount", AttributeValue.fromS(amount),

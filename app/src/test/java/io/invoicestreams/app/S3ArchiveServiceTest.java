@@ -58,7 +58,13 @@ class S3ArchiveServiceTest {
     }
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
+
+    @Inject
+    io.invoicestreams.adapters.archive.ArchiveFlusher archiveFlusher;
 
     @Inject
     InvoiceStreamsConfig config;
@@ -73,7 +79,7 @@ class S3ArchiveServiceTest {
     @Test
     void a_change_lands_in_the_bucket_under_its_hour_and_the_daily_report_reads_it_back() throws IOException {
         String transaction = "S3-" + UUID.randomUUID();
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS("8100001"),
                 "TransactionIdentifier", AttributeValue.fromS(transaction),
                 "Amount", AttributeValue.fromS("$12.34"),
@@ -86,7 +92,7 @@ class S3ArchiveServiceTest {
             String key = keys(s3).stream().filter(k -> mentions(s3, k, transaction)).findFirst().orElseThrow();
             assertThat(key).startsWith(hourPrefix).matches(".*/\\d{2}/invoice-events-\\d{20}-\\d{20}\\.json\\.gz");
         }
-        runtime.archiveFlusher().flushAll();
+        archiveFlusher.flushAll();
         String today = LocalDate.now(ZoneOffset.UTC).toString();
 
         JsonNode report = new ObjectMapper().readTree(given().get("/analytics/daily?from=" + today + "&to=" + today)

@@ -19,10 +19,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ServiceTest {
 
     @Inject
-    StreamRuntime runtime;
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+
+    @Inject
+    io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
+
+    @Inject
+    io.invoicestreams.adapters.eventstore.InvoiceEventStore store;
 
     private void put(String invoice, String transaction, String amount) {
-        runtime.dynamoDb().putItem(b -> b.tableName(runtime.table().tableName()).item(Map.of(
+        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS(invoice),
                 "TransactionIdentifier", AttributeValue.fromS(transaction),
                 "Amount", AttributeValue.fromS(amount),
@@ -32,11 +38,11 @@ class ServiceTest {
 
     @Test
     void a_table_change_becomes_an_event_within_a_second_and_the_service_is_ready() {
-        long head = runtime.store().headIndex();
+        long head = store.headIndex();
         put("9000001", "T1", "USD 12");
-        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().headIndex() > head);
-        assertThat(runtime.store().readAfter(head)).hasSize(1);
-        InvoiceEvent stored = (InvoiceEvent) runtime.store().readAfter(head).getFirst().getPayload();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.headIndex() > head);
+        assertThat(store.readAfter(head)).hasSize(1);
+        InvoiceEvent stored = (InvoiceEvent) store.readAfter(head).getFirst().getPayload();
         assertThat(stored).isInstanceOfSatisfying(InvoiceEvent.TransactionRecorded.class, r -> {
             assertThat(r.invoiceNumber().value()).isEqualTo("9000001");
             assertThat(r.amount()).hasToString("12.00 USD");
@@ -54,7 +60,7 @@ class ServiceTest {
     void a_bad_record_is_parked_and_listed_and_the_stream_goes_on() {
         put("9000002", "Bad", "twelve dollars");
         put("9000002", "Good", "$12");
-        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.store().readAll().stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.readAll().stream()
                 .anyMatch(e -> e.getPayload() instanceof InvoiceEvent ie && ie.transactionId().value().equals("Good")));
         Api.admin().get("/admin/parked").then().statusCode(200)
                 .body("records.find { it.rawRecord.contains('twelve dollars') }.reason",

@@ -1,6 +1,8 @@
 package io.invoicestreams.adapters.dynamodb;
 
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import io.invoicestreams.adapters.source.ChangeSource;
+import io.invoicestreams.adapters.source.SourceStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *   <li>follows a new stream ARN when the table's stream is re-enabled, after the old stream is read out.</li>
  * </ul>
  */
-public final class DynamoDbStreamConsumer implements AutoCloseable {
+public final class DynamoDbStreamConsumer implements ChangeSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamConsumer.class);
     private static final int FAILURES_BEFORE_ISOLATION = 3;
@@ -64,18 +66,6 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
             return new Settings(1000, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(20),
                     Duration.ofSeconds(5), 8, Duration.ofSeconds(2));
         }
-    }
-
-    /**
-     * What the consumer is doing, for health checks.
-     *
-     * @param lastError the last failure, cleared by the next successful round
-     * @param dataLoss  the last report of records trimmed before they were read; kept until restart
-     * @param failingSince when the stream or the store first failed since records were last read and stored (or a
-     *                     poll came back empty); empty while it works
-     */
-    public record Status(boolean running, Optional<String> streamArn, int ownedShards, Instant lastSuccessfulPoll,
-                         Optional<String> lastError, Optional<String> dataLoss, Optional<Instant> failingSince) {
     }
 
     private final InvoiceTransactionsTable table;
@@ -130,8 +120,9 @@ public final class DynamoDbStreamConsumer implements AutoCloseable {
         this.share = java.util.Objects.requireNonNull(share, "share");
     }
 
-    public Status status() {
-        return new Status(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
+    @Override
+    public SourceStatus status() {
+        return new SourceStatus(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
                 lastPoll.get(), Optional.ofNullable(lastError.get()), Optional.ofNullable(dataLoss.get()),
                 Optional.ofNullable(failingSince.get()));
     }

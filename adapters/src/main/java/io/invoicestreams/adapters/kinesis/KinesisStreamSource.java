@@ -1,7 +1,8 @@
 package io.invoicestreams.adapters.kinesis;
 
 import io.invoicestreams.adapters.Failures;
-import io.invoicestreams.adapters.dynamodb.DynamoDbStreamConsumer;
+import io.invoicestreams.adapters.source.ChangeSource;
+import io.invoicestreams.adapters.source.SourceStatus;
 import io.invoicestreams.adapters.dynamodb.StreamBatchIngestor;
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
 import java.net.URI;
@@ -51,7 +52,7 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  * is lost, never skipped: KCL does not deliver a failed batch again by itself. After three failures in a row it is
  * stored one invoice at a time, and an invoice that still fails for a reason other than an outage is parked.
  */
-public final class KinesisStreamSource implements AutoCloseable {
+public final class KinesisStreamSource implements ChangeSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisStreamSource.class);
     private static final int FAILURES_BEFORE_ISOLATION = 3;
@@ -93,6 +94,7 @@ public final class KinesisStreamSource implements AutoCloseable {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> failingSince = new AtomicReference<>();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public KinesisStreamSource(StreamBatchIngestor ingestor, KinesisChangeRecords records, Settings settings,
                                Clock clock) {
@@ -143,25 +145,26 @@ public final class KinesisStreamSource implements AutoCloseable {
     }
 
     /** Starts reading; KCL takes its leases in the background. */
-    public KinesisStreamSource start() {
+    @Override
+    public void start() {
         LOG.info("Reading Kinesis stream {} through KCL application {} as worker {}", settings.streamName(),
                 settings.applicationName(), settings.workerId());
         startedAt.set(clock.instant());
         thread.start();
-        return this;
     }
 
     /**
      * As the DynamoDB Streams consumer reports it, for readiness. A worker that holds no shard once KCL has had two
      * failover times to assign them (another worker holds them all) counts as polling, as long as KCL runs.
      */
-    public DynamoDbStreamConsumer.Status status() {
+    @Override
+    public SourceStatus status() {
         Instant now = clock.instant();
         boolean running = thread.isAlive() && !stopping;
         Instant started = startedAt.get();
         boolean waitingItsTurn = running && ownedShards.get() == 0 && started != null
                 && now.isAfter(started.plus(settings.failover().multipliedBy(2)));
-        return new DynamoDbStreamConsumer.Status(running,
+        return new SourceStatus(running,
                 Optional.of("kinesis:" + settings.streamName()), ownedShards.get(),
                 waitingItsTurn ? now : lastBatch.get(),
                 Optional.ofNullable(lastError.get()), Optional.empty(), Optional.ofNullable(failingSince.get()));
@@ -169,6 +172,9 @@ public final class KinesisStreamSource implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         stopping = true;
         try {
             scheduler.startGracefulShutdown().get(30, TimeUnit.SECONDS);

@@ -85,7 +85,7 @@ class ShardLineageTest {
                         default -> e.toString();
                     })).containsExactly("recorded X 1.00 USD", "corrected X 1.00 USD -> 2.00 USD",
                     "corrected X 2.00 USD -> 3.00 USD", "recorded Y 9.00 USD");
-            String streamArn = consumer.status().streamArn().orElseThrow();
+            String streamArn = consumer.status().stream().orElseThrow();
             ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
             assertThat(leases.claim(ShardLeases.leaseName(streamArn, "shardId-parent")))
                     .hasValueSatisfying(c -> assertThat(c.shardEnded()).isTrue());

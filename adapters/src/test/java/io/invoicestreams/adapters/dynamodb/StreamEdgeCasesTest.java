@@ -109,7 +109,7 @@ class StreamEdgeCasesTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> eventKeys(store).size() == 3);
             assertThat(eventKeys(store)).containsExactly("TransactionRecorded A",
                     "TransactionAmountCorrected A", "TransactionRecorded B");
-            assertThat(consumer.status().streamArn()).contains(secondArn);
+            assertThat(consumer.status().stream()).contains(secondArn);
         }
     }
 }

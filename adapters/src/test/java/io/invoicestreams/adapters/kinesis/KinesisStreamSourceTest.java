@@ -59,7 +59,8 @@ class KinesisStreamSourceTest {
                         Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2)),
                 Clock.systemUTC());
         sources.add(source);
-        return source.start();
+        source.start();
+        return source;
     }
 
     /** A change record as DynamoDB writes it to Kinesis. */

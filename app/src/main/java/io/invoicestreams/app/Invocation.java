@@ -1,0 +1,17 @@
+package io.invoicestreams.app;
+
+import java.util.List;
+
+/**
+ * The command this process runs, resolved once from the command line. Features read {@link #mode()} to know what
+ * to start; nothing parses the arguments again.
+ *
+ * @param command   the command; serve when the command line is empty (as in tests)
+ * @param arguments the whole command line
+ */
+public record Invocation(Command command, List<String> arguments) {
+
+    public Mode mode() {
+        return command.mode();
+    }
+}

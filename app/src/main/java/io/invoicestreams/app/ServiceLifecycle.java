@@ -1,0 +1,120 @@
+package io.invoicestreams.app;
+
+import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.source.ChangeSource;
+import io.invoicestreams.app.InvoiceStreamsConfig.ChannelTarget;
+import io.invoicestreams.app.InvoiceStreamsConfig.SearchEngine;
+import io.invoicestreams.app.eventstore.DeadLetterRetry;
+import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts what the command needs, in order: the event store with every read model's processor (which makes each
+ * feature's ports), then each feature's start-up step, then, in a serving process, the dead-letter retry and the
+ * source last. On shutdown it stops the source and the store first; the container then disposes the ports and
+ * clients, whose order it does not promise (quarkusio/quarkus#40460), which is safe once nothing runs.
+ */
+@Singleton
+public class ServiceLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ServiceLifecycle.class);
+
+    private final Invocation invocation;
+    private final InvoiceStreamsConfig config;
+    private final Instance<InvoiceEventStore> store;
+    private final Instance<ProjectionControl> control;
+    private final Instance<ChangeSource> source;
+    private final Instance<DeadLetterRetry> deadLetterRetry;
+    private final Instance<StoreDatabase> database;
+    private final Instance<ReadModelBinding> readModels;
+    private volatile ChangeSource started;
+
+    ServiceLifecycle(Invocation invocation, InvoiceStreamsConfig config, Instance<InvoiceEventStore> store,
+                     Instance<ProjectionControl> control, Instance<ChangeSource> source,
+                     Instance<DeadLetterRetry> deadLetterRetry, Instance<StoreDatabase> database,
+                     Instance<ReadModelBinding> readModels) {
+        this.invocation = invocation;
+        this.config = config;
+        this.store = store;
+        this.control = control;
+        this.source = source;
+        this.deadLetterRetry = deadLetterRetry;
+        this.database = database;
+        this.readModels = readModels;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!invocation.mode().runsStore()) {
+            return; // query, report and archive read the archive only
+        }
+        store.get();
+        ProjectionControl projections = control.get();
+        for (ReadModelBinding readModel : readModels) {
+            readModel.hooks().started(projections);
+        }
+        if (invocation.mode() != Mode.SERVE) {
+            LOG.infof("Not following the stream: this process runs the %s command", invocation.command().word());
+            return;
+        }
+        deadLetterRetry.get().start();
+        StoreDatabase db = database.get();
+        warnOfPartsInThisNode(db);
+        started = source.get();
+        started.start();
+        LOG.infof("Following the %s of table %s into the event store at %s", switch (config.source().type()) {
+            case DYNAMODB_STREAMS -> "DynamoDB stream";
+            case KINESIS -> "Kinesis stream " + config.source().kinesis().streamName().orElse("");
+        }, config.table(), db.redacted());
+    }
+
+    /** The running source, when this process follows the stream. */
+    public Optional<ChangeSource> source() {
+        return Optional.ofNullable(started);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        ChangeSource running = started;
+        if (running != null) {
+            Closing.close(running);
+        }
+        if (invocation.mode().runsStore() && store.isResolvable()) {
+            Closing.close(store.get());
+        }
+    }
+
+    /**
+     * Nodes on one PostgreSQL store split every group's segments; a part that lives inside one node then holds only
+     * that node's share. Said once at start-up, because a single node on PostgreSQL is a valid set-up too.
+     */
+    private void warnOfPartsInThisNode(StoreDatabase db) {
+        if (!db.postgres()) {
+            return;
+        }
+        List<String> local = new ArrayList<>();
+        if (config.search().engine() == SearchEngine.LUCENE) {
+            local.add("the Lucene search index (invoice.search.engine=opensearch)");
+        }
+        if (config.archive().s3().bucket().filter(b -> !b.isBlank()).isEmpty()) {
+            local.add("the archive folder (invoice.archive.s3.bucket)");
+        }
+        var n = config.notifications();
+        if (n.enabled() && n.sqs().endpoint().isEmpty() && n.sqs().embedded()
+                && (n.payments().target() == ChannelTarget.SQS || n.alerts().target() == ChannelTarget.SQS)) {
+            local.add("the embedded SQS (invoice.notifications.sqs.endpoint)");
+        }
+        if (!local.isEmpty()) {
+            LOG.warnf("These parts live in this node: %s. Run one node, or configure the shared parts in brackets"
+                    + " before adding nodes: nodes on one store split the work between them.", String.join(", ", local));
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.invoicestreams.app.audit;
+
+import io.agroal.api.AgroalDataSource;
+import io.invoicestreams.adapters.archive.ArchiveAnalytics;
+import io.invoicestreams.adapters.archive.ArchiveFlusher;
+import io.invoicestreams.adapters.archive.ArchiveLifecycle;
+import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
+import io.invoicestreams.adapters.archive.LocalArchiveLifecycle;
+import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
+import io.invoicestreams.adapters.archive.S3Archive;
+import io.invoicestreams.adapters.archive.S3ArchiveCache;
+import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
+import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.CoreAssembly.DataDir;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.projections.audit.AuditArchive;
+import io.invoicestreams.projections.audit.AuditArchiveProjection;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The audit archive: every event spooled in the event store's database, flushed by size or time into compressed
+ * objects under hour prefixes (a local folder by default, S3 when a bucket is set), its retention, and the analytics
+ * that read it back. The analytics and the retention read the archive alone, so the offline commands use them
+ * without the event store.
+ */
+@Singleton
+public class AuditArchiveAssembly {
+
+    private static final Logger LOG = Logger.getLogger(AuditArchiveAssembly.class);
+
+    /** Where the archive's objects go: a bucket when one is set, the local folder otherwise. */
+    public record Storage(Optional<S3Client> s3, Optional<String> bucket, Path folder) implements AutoCloseable {
+        AuditArchive archive() {
+            return s3.<AuditArchive>map(client -> new S3Archive(client, bucket.orElseThrow()))
+                    .orElseGet(() -> new LocalDirectoryArchive(folder));
+        }
+
+        @Override
+        public void close() {
+            s3.ifPresent(Closing::close);
+        }
+    }
+
+    /** The flush lock's own pool of one connection, held for a whole flush (ADR 0008). */
+    public record FlushLock(AgroalDataSource pool) implements AutoCloseable {
+        @Override
+        public void close() {
+            Closing.close(pool);
+        }
+    }
+
+    /**
+     * Checks the archive's range rules, which sit next to their keys in {@link InvoiceStreamsConfig.Archive}; a value
+     * outside them stops the start-up with the key and the value.
+     */
+    public static ArchiveFlusher.Settings settings(InvoiceStreamsConfig.Archive archive) {
+        var buffer = archive.buffer();
+        if (buffer.size() < 1 || buffer.size() > 128) {
+            throw new IllegalArgumentException("invoice.archive.buffer.size must be 1 to 128 (MiB), was " + buffer.size());
+        }
+        Duration interval = buffer.interval();
+        boolean inRange = interval.compareTo(Duration.ofSeconds(60)) >= 0
+                && interval.compareTo(Duration.ofSeconds(900)) <= 0;
+        if (!inRange && !(buffer.allowShortInterval() && interval.isPositive() && interval.getSeconds() < 60)) {
+            throw new IllegalArgumentException("invoice.archive.buffer.interval must be 60s to 900s, was "
+                    + interval.getSeconds() + "s (shorter intervals need invoice.archive.buffer.allow-short-interval,"
+                    + " for dev and tests only)");
+        }
+        if (archive.prefix().startsWith("/") || (!archive.prefix().isEmpty() && !archive.prefix().endsWith("/"))) {
+            throw new IllegalArgumentException("invoice.archive.prefix must be relative and end with '/', was '"
+                    + archive.prefix() + "'");
+        }
+        return new ArchiveFlusher.Settings(archive.prefix(), buffer.size() * 1024L * 1024L, interval);
+    }
+
+    @Produces
+    @Singleton
+    ArchiveFlusher.Settings flushSettings(InvoiceStreamsConfig config) {
+        return settings(config.archive());
+    }
+
+    @Produces
+    @Singleton
+    Storage storage(InvoiceStreamsConfig config, DataDir data) {
+        var s3 = config.archive().s3();
+        Path folder = config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(data.resolve("archive"));
+        Optional<String> bucket = s3.bucket().filter(b -> !b.isBlank());
+        return new Storage(bucket.map(b -> S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle())), bucket,
+                folder);
+    }
+
+    void closeStorage(@Disposes Storage storage) {
+        storage.close();
+    }
+
+    @Produces
+    @Singleton
+    ArchiveAnalytics analytics(Storage storage, ArchiveFlusher.Settings settings, DataDir data) {
+        return storage.s3().map(s3 -> new ArchiveAnalytics(new S3ArchiveCache(s3, storage.bucket().orElseThrow(),
+                        settings.prefix(), data.resolve("archive-cache"))))
+                .orElseGet(() -> new ArchiveAnalytics(storage.folder(), settings.prefix()));
+    }
+
+    @Produces
+    @Singleton
+    ArchiveLifecycle lifecycle(Storage storage, ArchiveFlusher.Settings settings, Clock clock) {
+        return storage.s3().<ArchiveLifecycle>map(s3 -> new S3ArchiveLifecycle(s3, storage.bucket().orElseThrow(),
+                        settings.prefix()))
+                .orElseGet(() -> new LocalArchiveLifecycle(storage.folder(), settings.prefix(), clock));
+    }
+
+    @Produces
+    @Singleton
+    FlushLock flushLock(StoreDatabase database) {
+        return new FlushLock(EventStoreDatabase.pool(database.url(), database.user(), database.password(), 1));
+    }
+
+    void closeFlushLock(@Disposes FlushLock lock) {
+        lock.close();
+    }
+
+    /** The spool, with its table made before the archive's processor starts with the store. */
+    @Produces
+    @Singleton
+    JdbcArchiveSpool spool(JdbcTransactions transactions, Clock clock, FlushLock lock) {
+        JdbcArchiveSpool spool = new JdbcArchiveSpool(transactions, clock, lock.pool());
+        spool.createSchema();
+        return spool;
+    }
+
+    @Produces
+    @Singleton
+    ArchiveFlusher flusher(JdbcArchiveSpool spool, Storage storage, ArchiveFlusher.Settings settings, Clock clock) {
+        return new ArchiveFlusher(spool, storage.archive(), settings, clock, Duration.ofSeconds(1));
+    }
+
+    @Produces
+    @Singleton
+    FlushTimer flushTimer(ArchiveFlusher flusher) {
+        return new FlushTimer(flusher);
+    }
+
+    void closeFlushTimer(@Disposes FlushTimer timer) {
+        timer.close();
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(JdbcArchiveSpool spool, FlushTimer timer, Storage storage,
+                               ArchiveFlusher.Settings settings, InvoiceStreamsConfig config) {
+        return ReadModelBinding.of(ReadModels.AUDIT_ARCHIVE.model(), new AuditArchiveProjection(spool),
+                new ReadModelBinding.Hooks() {
+                    @Override
+                    public void started(ProjectionControl control) {
+                        timer.start();
+                        LOG.infof("Archiving every event to %s, prefix %s, buffer %d MiB or %s",
+                                storage.archive().location(), settings.prefix(), config.archive().buffer().size(),
+                                settings.interval());
+                    }
+                });
+    }
+
+    /** Flushes the spool when it is due, every second, in the background. */
+    public static final class FlushTimer implements AutoCloseable {
+        private final ArchiveFlusher flusher;
+        private ScheduledExecutorService timer;
+
+        FlushTimer(ArchiveFlusher flusher) {
+            this.flusher = flusher;
+        }
+
+        synchronized void start() {
+            if (timer != null) {
+                return;
+            }
+            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("archive-flusher")
+                    .factory());
+            timer.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
+        }
+
+        private void flushIfDue() {
+            try {
+                flusher.flushIfDue();
+            } catch (RuntimeException e) {
+                LOG.warnf("Flushing the archive failed; its lines stay in the spool and are tried again: %s",
+                        e.toString());
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
+    }
+}

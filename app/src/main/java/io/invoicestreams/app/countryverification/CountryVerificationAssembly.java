@@ -1,0 +1,37 @@
+package io.invoicestreams.app.countryverification;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.Metrics;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
+import io.invoicestreams.projections.countryverification.CountryVerificationStore;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The country verification read model: {@code InvoiceAction} in DynamoDB, counted where a verifier is assigned. */
+@Singleton
+public class CountryVerificationAssembly {
+
+    @Produces
+    @Singleton
+    CountryVerificationStore store(DynamoDbClient dynamoDb, InvoiceStreamsConfig config) {
+        var p = config.projections();
+        DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb,
+                p.countryVerificationTable());
+        if (p.createTables()) {
+            store.createTableIfMissing(Duration.ofSeconds(60));
+        }
+        return store;
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(CountryVerificationStore store, Metrics metrics) {
+        return ReadModelBinding.of(ReadModels.COUNTRY_VERIFICATION.model(),
+                new CountryVerificationProjection(store, metrics));
+    }
+}

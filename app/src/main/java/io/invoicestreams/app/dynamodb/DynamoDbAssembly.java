@@ -1,0 +1,109 @@
+package io.invoicestreams.app.dynamodb;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
+import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable;
+import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.CoreAssembly.DataDir;
+import io.invoicestreams.app.Invocation;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * DynamoDB: the endpoint (AWS, a given one, or DynamoDB Local started as a child JVM), its clients, the
+ * InvoiceTransactions table (created when missing) and the queries over it.
+ */
+@Singleton
+public class DynamoDbAssembly {
+
+    /** Where DynamoDB answers, and the DynamoDB Local this process started, if any. */
+    public record Endpoint(DynamoDbClients clients, Optional<DynamoDbLocalServer> local) implements AutoCloseable {
+        @Override
+        public void close() {
+            local.ifPresent(Closing::close);
+        }
+    }
+
+    @Produces
+    @Singleton
+    Endpoint endpoint(InvoiceStreamsConfig config, DataDir data, Invocation invocation) {
+        if (!invocation.mode().runsStore()) {
+            throw new IllegalStateException("the " + invocation.command().word() + " command reads the archive only;"
+                    + " it must not start DynamoDB");
+        }
+        var d = config.dynamodb();
+        if (d.endpoint().isPresent()) {
+            return new Endpoint(new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1"))),
+                    Optional.empty());
+        }
+        if (!d.local().enabled()) {
+            return new Endpoint(new DynamoDbClients(Optional.empty(), d.region()), Optional.empty());
+        }
+        try {
+            int port = d.local().port() == 0 ? freePort() : d.local().port();
+            DynamoDbLocalServer local = DynamoDbLocalServer.start(Path.of(d.local().lib()), port,
+                    d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
+                    Duration.ofSeconds(60));
+            return new Endpoint(DynamoDbClients.local(local.endpoint()), Optional.of(local));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
+        }
+    }
+
+    void closeEndpoint(@Disposes Endpoint endpoint) {
+        endpoint.close();
+    }
+
+    @Produces
+    @Singleton
+    DynamoDbClient dynamoDb(Endpoint endpoint) {
+        return endpoint.clients().dynamoDb();
+    }
+
+    void closeDynamoDb(@Disposes DynamoDbClient client) {
+        Closing.close(client);
+    }
+
+    @Produces
+    @Singleton
+    DynamoDbStreamsClient streams(Endpoint endpoint) {
+        return endpoint.clients().streams();
+    }
+
+    void closeStreams(@Disposes DynamoDbStreamsClient client) {
+        Closing.close(client);
+    }
+
+    @Produces
+    @Singleton
+    InvoiceTransactionsTable table(DynamoDbClient dynamoDb, InvoiceStreamsConfig config) {
+        InvoiceTransactionsTable table = new InvoiceTransactionsTable(dynamoDb, config.table());
+        if (config.createTable()) {
+            table.createIfMissing(Duration.ofSeconds(60));
+        }
+        return table;
+    }
+
+    @Produces
+    @Singleton
+    InvoiceTransactionsQueries queries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
+        return new InvoiceTransactionsQueries(dynamoDb, table.tableName());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.invoicestreams.app.notifications;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.notifications.ChannelNotifications;
+import io.invoicestreams.adapters.notifications.EmbeddedSqs;
+import io.invoicestreams.adapters.notifications.LogChannel;
+import io.invoicestreams.adapters.notifications.MessageChannel;
+import io.invoicestreams.adapters.notifications.SnsChannel;
+import io.invoicestreams.adapters.notifications.SqsChannel;
+import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.Command;
+import io.invoicestreams.app.Invocation;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.InvoiceStreamsConfig.ChannelTarget;
+import io.invoicestreams.app.Mode;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.projections.notifications.NotificationsProjection;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Notifications: zero-amount alerts and payment messages, sent to SQS (ElasticMQ in the JVM by default), SNS or,
+ * for alerts, the log. Only the serving process sends; a rebuild never does, and {@code dlq} does only when the
+ * channels are shared ones outside this JVM (ADR 0013).
+ */
+@Singleton
+public class NotificationsAssembly {
+
+    private static final Logger LOG = Logger.getLogger(NotificationsAssembly.class);
+
+    /**
+     * The channels of this process, when it sends.
+     *
+     * @param sqs       the SQS client, when a channel is a queue
+     * @param queueUrls the queue URL of each channel that is a queue (alerts, payments)
+     */
+    public record Channels(Optional<ChannelNotifications> notifications, Optional<SqsClient> sqs,
+                           Optional<SnsClient> sns, Optional<EmbeddedSqs> embeddedSqs, Map<String, String> queueUrls)
+            implements AutoCloseable {
+
+        static Channels none() {
+            return new Channels(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+        }
+
+        public Optional<String> queueUrl(String channel) {
+            return Optional.ofNullable(queueUrls.get(channel));
+        }
+
+        @Override
+        public void close() {
+            sqs.ifPresent(Closing::close);
+            sns.ifPresent(Closing::close);
+            embeddedSqs.ifPresent(Closing::close);
+        }
+    }
+
+    @Produces
+    @Singleton
+    Channels channels(InvoiceStreamsConfig config, Invocation invocation) {
+        var n = config.notifications();
+        if (!n.enabled() || !sendsHere(n, invocation)) {
+            return Channels.none();
+        }
+        Builder builder = new Builder(n);
+        try {
+            ChannelNotifications notifications = new ChannelNotifications(builder.channel("alerts", n.alerts()),
+                    builder.channel("payments", n.payments()));
+            LOG.infof("Notifications: %s", notifications.describe());
+            return new Channels(Optional.of(notifications), Optional.ofNullable(builder.sqs),
+                    Optional.ofNullable(builder.sns), Optional.ofNullable(builder.embedded), Map.copyOf(builder.urls));
+        } catch (RuntimeException e) {
+            new Channels(Optional.empty(), Optional.ofNullable(builder.sqs), Optional.ofNullable(builder.sns),
+                    Optional.ofNullable(builder.embedded), Map.of()).close();
+            throw e;
+        }
+    }
+
+    void close(@Disposes Channels channels) {
+        channels.close();
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(InvoiceStreamsConfig config, Channels channels) {
+        if (!config.notifications().enabled()) {
+            return ReadModelBinding.off(ReadModels.NOTIFICATIONS.model());
+        }
+        return channels.notifications()
+                .map(n -> ReadModelBinding.of(ReadModels.NOTIFICATIONS.model(), new NotificationsProjection(n)))
+                .orElseGet(() -> ReadModelBinding.elsewhere(ReadModels.NOTIFICATIONS.model()));
+    }
+
+    /**
+     * Whether this process runs the notifications processor. The service and the demo do. A rebuild never does: it
+     * must not send anything. {@code dlq} does only when its channels are shared ones (SQS or SNS outside this JVM);
+     * the embedded ElasticMQ lives in the running service, and a message sent to another process's copy would be
+     * read by nobody.
+     */
+    private static boolean sendsHere(InvoiceStreamsConfig.Notifications n, Invocation invocation) {
+        if (invocation.mode() == Mode.SERVE) {
+            return true;
+        }
+        boolean dlq = invocation.command() == Command.DLQ;
+        boolean embedded = n.sqs().endpoint().isEmpty() && n.sqs().embedded()
+                && (n.payments().target() == ChannelTarget.SQS || n.alerts().target() == ChannelTarget.SQS);
+        if (dlq && !embedded) {
+            return true;
+        }
+        LOG.infof("The notifications processor does not run in this command (%s)", dlq
+                ? "the embedded SQS lives in the running service"
+                : "a " + invocation.command().word() + " sends nothing");
+        return false;
+    }
+
+    /** Builds the channels, starting each client once; a missing queue or topic stops the start-up. */
+    private static final class Builder {
+        private final InvoiceStreamsConfig.Notifications n;
+        private final Map<String, String> urls = new LinkedHashMap<>();
+        private SqsClient sqs;
+        private SnsClient sns;
+        private EmbeddedSqs embedded;
+
+        Builder(InvoiceStreamsConfig.Notifications n) {
+            this.n = n;
+        }
+
+        MessageChannel channel(String name, InvoiceStreamsConfig.Notifications.Channel channel) {
+            String key = "invoice.notifications." + name;
+            return switch (channel.target()) {
+                case SQS -> {
+                    String queue = channel.queue().filter(q -> !q.isBlank()).orElseThrow(() ->
+                            new IllegalArgumentException(key + ".target=sqs needs " + key + ".queue"));
+                    SqsClient client = sqs();
+                    String url = n.sqs().createQueues() && !queue.startsWith("http")
+                            ? SqsChannel.createQueue(client, queue) : SqsChannel.queueUrl(client, queue);
+                    urls.put(name, url);
+                    yield new SqsChannel(client, url);
+                }
+                case SNS -> {
+                    if (sns == null) {
+                        sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region());
+                    }
+                    yield new SnsChannel(sns, channel.topicArn().filter(a -> !a.isBlank()).orElseThrow(() ->
+                            new IllegalArgumentException(key + ".target=sns needs " + key + ".topic-arn")),
+                            name.equals("alerts") ? "Zero value reported in InvoiceTransactions" : null);
+                }
+                case LOG -> {
+                    if (name.equals("payments")) {
+                        throw new IllegalArgumentException(key + ".target must be sqs or sns: a payment message in"
+                                + " the log would start no payment");
+                    }
+                    yield new LogChannel(name);
+                }
+            };
+        }
+
+        private SqsClient sqs() {
+            if (sqs == null) {
+                Optional<URI> endpoint = n.sqs().endpoint();
+                if (endpoint.isEmpty() && n.sqs().embedded()) {
+                    embedded = EmbeddedSqs.start(n.sqs().embeddedPort());
+                    endpoint = Optional.of(embedded.endpoint());
+                    LOG.infof("ElasticMQ (SQS) runs in this JVM at %s; its queues live in memory", endpoint.get());
+                }
+                sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region());
+            }
+            return sqs;
+        }
+    }
+}

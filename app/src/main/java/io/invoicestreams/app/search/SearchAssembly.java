@@ -1,0 +1,87 @@
+package io.invoicestreams.app.search;
+
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.search.LuceneSearchIndex;
+import io.invoicestreams.adapters.search.OpenSearchSearchIndex;
+import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.CoreAssembly.DataDir;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.search.SearchProjection;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Full-text search over InvoiceDoc: Lucene in the JVM by default, or OpenSearch. A rebuild fills a new index
+ * generation beside the one searches read and swaps it in once the replay has caught up (ADR 0012).
+ */
+@Singleton
+public class SearchAssembly {
+
+    private static final Logger LOG = Logger.getLogger(SearchAssembly.class);
+
+    /** The search engine of the configuration; OpenSearch without an endpoint stops the start-up. */
+    public static SearchIndex index(InvoiceStreamsConfig.Search search, Path data) {
+        return switch (search.engine()) {
+            case LUCENE -> new LuceneSearchIndex(search.luceneDir().filter(d -> !d.isBlank()).map(Path::of)
+                    .orElse(data.resolve("search")));
+            case OPENSEARCH -> new OpenSearchSearchIndex(search.opensearch().endpoint().orElseThrow(() ->
+                    new IllegalArgumentException("invoice.search.engine=opensearch needs"
+                            + " invoice.search.opensearch.endpoint")), search.opensearch().index());
+        };
+    }
+
+    @Produces
+    @Singleton
+    SearchIndex searchIndex(InvoiceStreamsConfig config, DataDir data) {
+        return index(config.search(), data.path());
+    }
+
+    void close(@Disposes SearchIndex index) {
+        if (index instanceof AutoCloseable closeable) {
+            Closing.close(closeable);
+        }
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(SearchIndex index) {
+        return ReadModelBinding.of(ReadModels.SEARCH.model(), new SearchProjection(index), new Swap(index));
+    }
+
+    /** Swaps the rebuilt index in once its replay has caught up; a rebuild under way at start-up goes on. */
+    private record Swap(SearchIndex index) implements ReadModelBinding.Hooks {
+        @Override
+        public void started(ProjectionControl control) {
+            if (index.rebuilding()) {
+                LOG.infof("A rebuild of the search index was under way; it goes on, and the new index is swapped in"
+                        + " when it has caught up");
+                rebuildStarted(control);
+            }
+        }
+
+        @Override
+        public void rebuildStarted(ProjectionControl control) {
+            Thread.ofVirtual().name("search-rebuild-swap").start(() -> {
+                if (control.awaitCaughtUp(SearchProjection.NAME, Duration.ofDays(7), Duration.ofSeconds(1),
+                        p -> { })) {
+                    rebuildCaughtUp();
+                }
+            });
+        }
+
+        @Override
+        public synchronized void rebuildCaughtUp() {
+            if (index.rebuilding()) {
+                index.completeRebuild();
+                LOG.infof("The rebuilt search index is now the one searches read");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.invoicestreams.app.totals;
+
+import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
+import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.projections.totals.TotalsProjection;
+import io.invoicestreams.projections.totals.TotalsStore;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Currency;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The totals read model: {@code InvoiceTotal} in DynamoDB, written once per invoice per batch. */
+@Singleton
+public class TotalsAssembly {
+
+    @Produces
+    @Singleton
+    TotalsStore totals(DynamoDbClient dynamoDb, InvoiceStreamsConfig config, Currency currency) {
+        var p = config.projections();
+        DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, p.totalsTable(), currency,
+                p.totalsWriteConcurrency());
+        if (p.createTables()) {
+            store.createTableIfMissing(Duration.ofSeconds(60));
+        }
+        return store;
+    }
+
+    void close(@Disposes TotalsStore store) {
+        if (store instanceof AutoCloseable closeable) {
+            Closing.close(closeable);
+        }
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(TotalsStore store, InvoiceStreamsConfig config) {
+        return ReadModelBinding.of(ReadModels.TOTALS.model(),
+                new TotalsProjection(store, config.projections().coalesceTotals()));
+    }
+}
