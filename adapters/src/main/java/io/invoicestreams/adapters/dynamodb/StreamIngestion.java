@@ -34,26 +34,13 @@ public final class StreamIngestion {
                 ingestor(store, tableName, leases, metrics), store.bootstrapRuns(), settings, clock);
     }
 
-    /**
-     * The Kinesis Data Streams source on the store (ADR 0018), with the same translation and ingestion; the table
-     * client reads the current item of a KEYS_ONLY record.
-     */
-    public static io.invoicestreams.adapters.kinesis.KinesisStreamSource kinesis(
-            InvoiceEventStore store, DynamoDbClient dynamoDb, String tableName, Currency defaultCurrency,
-            StreamMetrics metrics, io.invoicestreams.adapters.kinesis.KinesisStreamSource.Settings settings,
-            Clock clock) {
-        InvoiceTransactionsTable table = new InvoiceTransactionsTable(dynamoDb, tableName);
-        ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
-        return new io.invoicestreams.adapters.kinesis.KinesisStreamSource(ingestor(store, tableName, leases, metrics),
-                new io.invoicestreams.adapters.kinesis.KinesisChangeRecords(decoder(table, defaultCurrency)), settings,
-                clock);
-    }
-
-    private static StreamRecordDecoder decoder(InvoiceTransactionsTable table, Currency defaultCurrency) {
+    /** The translation of a change record into commands, reading the current item of a KEYS_ONLY record. */
+    public static StreamRecordDecoder decoder(InvoiceTransactionsTable table, Currency defaultCurrency) {
         return new StreamRecordDecoder(new ChangeTranslator(defaultCurrency, new JacksonDocumentParser(), table));
     }
 
-    private static StreamBatchIngestor ingestor(InvoiceEventStore store, String tableName, ShardLeases leases,
+    /** The source-neutral ingestion of decoded changes into the store. */
+    public static StreamBatchIngestor ingestor(InvoiceEventStore store, String tableName, ShardLeases leases,
                                                 StreamMetrics metrics) {
         return new StreamBatchIngestor(store.transactions(), store.commandGateway(), store.parkedRecords(), leases,
                 metrics, store::forgetCachedAggregates,

@@ -4,6 +4,7 @@ import io.invoicestreams.adapters.Failures;
 import io.invoicestreams.adapters.source.ChangeSource;
 import io.invoicestreams.adapters.source.SourceStatus;
 import io.invoicestreams.adapters.dynamodb.StreamBatchIngestor;
+import io.invoicestreams.adapters.dynamodb.StreamIngestion;
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -142,6 +143,21 @@ public final class KinesisStreamSource implements ChangeSource {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
         region.or(() -> endpoint.map(e -> Region.US_EAST_1.id())).map(Region::of).ifPresent(builder::region);
         return builder.build();
+    }
+
+    /**
+     * The Kinesis Data Streams source on the store (ADR 0018), with the same translation and ingestion as the DynamoDB
+     * stream's; the table client reads the current item of a KEYS_ONLY record.
+     */
+    public static KinesisStreamSource on(io.invoicestreams.adapters.eventstore.InvoiceEventStore store,
+                                         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb,
+                                         String tableName, java.util.Currency defaultCurrency,
+                                         io.invoicestreams.adapters.dynamodb.StreamMetrics metrics, Settings settings,
+                                         Clock clock) {
+        var table = new io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable(dynamoDb, tableName);
+        var leases = new io.invoicestreams.adapters.dynamodb.ShardLeases(store.tokenStore(), store.transactions());
+        return new KinesisStreamSource(StreamIngestion.ingestor(store, tableName, leases, metrics),
+                new KinesisChangeRecords(StreamIngestion.decoder(table, defaultCurrency)), settings, clock);
     }
 
     /** Starts reading; KCL takes its leases in the background. */

@@ -32,7 +32,7 @@ public final class ArchiveFlushProcess {
         spool.createSchema();
         Instant hour = Instant.parse("2026-11-24T10:00:00Z");
         for (int p = 1; p <= lines; p++) {
-            spool.append(ArchiveCrashTest.line(p, hour.plusSeconds(p)));
+            spool.append(ArchiveCrashIT.line(p, hour.plusSeconds(p)));
         }
         LocalDirectoryArchive local = new LocalDirectoryArchive(folder);
         AtomicInteger puts = new AtomicInteger();

@@ -14,6 +14,7 @@ import io.invoicestreams.app.Invocation;
 import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.app.Metrics;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModels;
 import io.quarkus.arc.All;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -89,7 +90,7 @@ public class EventStoreAssembly {
     InvoiceEventStore store(JdbcTransactions transactions, @All List<ReadModelBinding> readModels,
                             InvoiceStreamsConfig config, NodeId node, Clock clock) {
         var p = config.projections();
-        List<ProjectionProcessors.Projection> running = readModels.stream()
+        List<ProjectionProcessors.Projection> running = ReadModels.inOrder(readModels).stream()
                 .filter(ReadModelBinding::runsHere)
                 .map(r -> new ProjectionProcessors.Projection(r.name(), r.handler().get(), r.model().historyIsNew(),
                         r.model().deadLetters()))
@@ -128,7 +129,7 @@ public class EventStoreAssembly {
     DeadLetters.Queues deadLetters(InvoiceEventStore store, @All List<ReadModelBinding> readModels,
                                    InvoiceStreamsConfig config, Clock clock, Metrics metrics) {
         var retry = config.deadLetters();
-        List<String> groups = readModels.stream().filter(r -> r.enabled() && r.model().deadLetters())
+        List<String> groups = ReadModels.inOrder(readModels).stream().filter(r -> r.enabled() && r.model().deadLetters())
                 .map(ReadModelBinding::name).toList();
         DeadLetters.Queues queues = new DeadLetters.Queues(store, groups, clock,
                 new DeadLetters.Backoff(retry.initialBackoff(), retry.maxBackoff()));

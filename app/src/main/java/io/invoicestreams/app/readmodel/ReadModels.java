@@ -59,6 +59,12 @@ public enum ReadModels {
         return all().stream().filter(ReadModel::deadLetters).map(ReadModel::name).toList();
     }
 
+    /** The bindings in the order of this catalogue, which lists, messages and {@code rebuild --all} follow. */
+    public static List<ReadModelBinding> inOrder(java.util.Collection<ReadModelBinding> bindings) {
+        List<ReadModel> order = all();
+        return bindings.stream().sorted(java.util.Comparator.comparingInt(b -> order.indexOf(b.model()))).toList();
+    }
+
     public static Optional<ReadModel> named(String name) {
         return all().stream().filter(m -> m.name().equals(name)).findFirst();
     }

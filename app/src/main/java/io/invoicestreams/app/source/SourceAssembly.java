@@ -76,7 +76,7 @@ public class SourceAssembly {
                 String streamName = k.streamName().filter(n -> !n.isBlank()).orElseThrow(() ->
                         new IllegalArgumentException("invoice.source.type=kinesis needs"
                                 + " invoice.source.kinesis.stream-name"));
-                yield StreamIngestion.kinesis(store, dynamoDb, table.tableName(), currency, metrics,
+                yield KinesisStreamSource.on(store, dynamoDb, table.tableName(), currency, metrics,
                         new KinesisStreamSource.Settings(streamName, k.applicationName(), node.value(), k.endpoint(),
                                 endpoint.clients().endpoint(), k.region().or(() -> endpoint.clients().region()),
                                 k.failover(), k.idleBetweenReads(), config.stream().maxErrorBackoff()), clock);

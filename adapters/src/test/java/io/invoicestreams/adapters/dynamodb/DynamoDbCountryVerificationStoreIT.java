@@ -1,4 +1,4 @@
-package io.invoicestreams.adapters.projections;
+package io.invoicestreams.adapters.dynamodb;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 
 /** The country verification contract against DynamoDB Local: a fresh InvoiceAction table per test. */
-class DynamoDbCountryVerificationStoreTest extends CountryVerificationProjectionContract {
+class DynamoDbCountryVerificationStoreIT extends CountryVerificationProjectionContract {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static final DynamoDbClient DYNAMO_DB = LocalDynamoDb.clients().dynamoDb();

@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 
 /** The search contract on a real OpenSearch 3.8 node (a child JVM), each test under aliases of its own. */
-class OpenSearchSearchIndexTest extends SearchIndexContract {
+class OpenSearchSearchIndexIT extends SearchIndexContract {
 
     private final List<OpenSearchSearchIndex> opened = new ArrayList<>();
 

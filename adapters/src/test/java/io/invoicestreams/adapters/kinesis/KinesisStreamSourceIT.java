@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * late change and an unreadable record among the changes, and stops the source and starts another on the same KCL
  * application in between.
  */
-class KinesisStreamSourceTest {
+class KinesisStreamSourceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +52,7 @@ class KinesisStreamSourceTest {
     }
 
     private KinesisStreamSource start(InvoiceEventStore store) {
-        KinesisStreamSource source = StreamIngestion.kinesis(store, LocalDynamoDb.clients().dynamoDb(), "unused",
+        KinesisStreamSource source = KinesisStreamSource.on(store, LocalDynamoDb.clients().dynamoDb(), "unused",
                 java.util.Currency.getInstance("USD"), StreamMetrics.NONE,
                 new KinesisStreamSource.Settings(stream, "invoice-streams-" + run, "worker-" + sources.size(),
                         Optional.of(LocalKinesis.endpoint()), LocalDynamoDb.clients().endpoint(), Optional.empty(),

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * numbers hold 38 significant digits, and the Lucene index keeps amounts as a long of cents. An outage is a cut
  * connection in front of DynamoDB Local.
  */
-class ProjectionFailuresTest {
+class ProjectionFailuresIT {
 
     /** A valid amount that DynamoDB and the Lucene index refuse: 40 significant digits. */
     private static final String POISON_AMOUNT = "$1234567890123456789012345678901234567890";

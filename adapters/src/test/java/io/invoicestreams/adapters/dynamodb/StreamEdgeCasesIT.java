@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
 /** Stream conditions that a production stream meets, against DynamoDB Local with faults injected into the client. */
-class StreamEdgeCasesTest {
+class StreamEdgeCasesIT {
 
     private final DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
 
@@ -57,7 +57,7 @@ class StreamEdgeCasesTest {
         try (InvoiceEventStore store = InvoiceEventStore.start(TestDatabases.H2.fresh(), "edge",
                 Duration.ofSeconds(5), Clock.systemUTC(), c -> { });
              DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams, table,
-                     Currency.getInstance("USD"), metrics, StreamIngestionTest.FAST, Clock.systemUTC())) {
+                     Currency.getInstance("USD"), metrics, StreamIngestionIT.FAST, Clock.systemUTC())) {
             consumer.start();
             items.put("1", "A", "$1", "USA", null);
             await().atMost(Duration.ofSeconds(10)).until(() -> eventKeys(store).size() == 1);
@@ -93,7 +93,7 @@ class StreamEdgeCasesTest {
                 Duration.ofSeconds(5), Clock.systemUTC(), c -> { });
              DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb,
                      LocalDynamoDb.clients().streams(), table, Currency.getInstance("USD"), StreamMetrics.NONE,
-                     StreamIngestionTest.FAST, Clock.systemUTC())) {
+                     StreamIngestionIT.FAST, Clock.systemUTC())) {
             consumer.start();
             items.put("2", "A", "$1", "USA", null);
             await().atMost(Duration.ofSeconds(10)).until(() -> eventKeys(store).size() == 1);

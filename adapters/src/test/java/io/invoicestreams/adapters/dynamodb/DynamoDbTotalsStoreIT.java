@@ -1,4 +1,4 @@
-package io.invoicestreams.adapters.projections;
+package io.invoicestreams.adapters.dynamodb;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 
 /** The totals contract against the real protocol: each test gets a fresh InvoiceTotal table in DynamoDB Local. */
-class DynamoDbTotalsStoreTest extends TotalsProjectionContract {
+class DynamoDbTotalsStoreIT extends TotalsProjectionContract {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static final DynamoDbClient DYNAMO_DB = LocalDynamoDb.clients().dynamoDb();

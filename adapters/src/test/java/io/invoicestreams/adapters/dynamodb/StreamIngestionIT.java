@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** The whole source against real parts: DynamoDB Local with streams, and H2 or PostgreSQL as the event store. */
-class StreamIngestionTest {
+class StreamIngestionIT {
 
     static final DynamoDbStreamConsumer.Settings FAST = new DynamoDbStreamConsumer.Settings(1000,
             Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(500), 4,

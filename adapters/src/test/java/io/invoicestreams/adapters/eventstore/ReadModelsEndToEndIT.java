@@ -1,4 +1,4 @@
-package io.invoicestreams.adapters.projections;
+package io.invoicestreams.adapters.eventstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * equal the base table's sums, the counts the verified open transactions; then both are rebuilt from the store
  * and must come out equal to what was built live.
  */
-class ReadModelsEndToEndTest {
+class ReadModelsEndToEndIT {
 
     private static final Currency USD = Currency.getInstance("USD");
     private static final String[] COUNTRIES = {"USA", "UK", "China", "France"};

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kill the flushing process, start it again: every line is archived once, none lost, none twice. */
-class ArchiveCrashTest {
+class ArchiveCrashIT {
 
     private static final int LINES = 1_000;
 

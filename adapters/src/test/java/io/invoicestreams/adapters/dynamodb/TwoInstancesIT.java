@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Two instances on one stream and one PostgreSQL event store: the shard's token claim lets only one read it, and
  * when that one is SIGKILLed the other takes the shard over from its checkpoint, with nothing lost or doubled.
  */
-class TwoInstancesTest {
+class TwoInstancesIT {
 
     static final int BEFORE_KILL = 400;
     static final int AFTER_KILL = 400;
@@ -38,7 +38,7 @@ class TwoInstancesTest {
         URI endpoint = LocalDynamoDb.clients().endpoint().orElseThrow();
         String table = "Two_" + UUID.randomUUID().toString().substring(0, 8);
         new InvoiceTransactionsTable(dynamoDb, table).createIfMissing(Duration.ofSeconds(30));
-        String[] db = CrashRecoveryTest.databaseUrl(TestDatabases.POSTGRESQL);
+        String[] db = CrashRecoveryIT.databaseUrl(TestDatabases.POSTGRESQL);
         InvoiceItems items = new InvoiceItems(dynamoDb, table);
 
         Process first = IngestProcess.start(endpoint, table, db[0], db[1], temp.resolve("first.log"));
@@ -53,7 +53,7 @@ class TwoInstancesTest {
 
             try (DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb,
                     LocalDynamoDb.clients().streams(), table, Currency.getInstance("USD"), StreamMetrics.NONE,
-                    StreamIngestionTest.FAST, Clock.systemUTC())) {
+                    StreamIngestionIT.FAST, Clock.systemUTC())) {
                 consumer.start();
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                         .until(() -> consumer.status().ownedShards() == 0);
@@ -73,7 +73,7 @@ class TwoInstancesTest {
                 }
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> store.readAll().size() >= BEFORE_KILL + AFTER_KILL);
-                CrashRecoveryTest.verify(store.readAll(), dynamoDb, table, BEFORE_KILL + AFTER_KILL);
+                CrashRecoveryIT.verify(store.readAll(), dynamoDb, table, BEFORE_KILL + AFTER_KILL);
             }
         } finally {
             first.destroyForcibly().waitFor();

@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DynamoDbLocalServerTest {
+class DynamoDbLocalServerIT {
 
     private static final Path LIB = Path.of(System.getProperty("dynamodb.local.lib",
             "dynamodb-local/target/dynamodb-local/lib"));

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * consumer has read the stream, each invoice's events add up to the table's sum, every live item is known once,
  * only the invoice the stream saw created opens a new invoice, and nothing is parked but the one unreadable item.
  */
-class TableBootstrapTest {
+class TableBootstrapIT {
 
     private final DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
     private final String table = "Boot_" + UUID.randomUUID().toString().substring(0, 8);
@@ -117,7 +117,7 @@ class TableBootstrapTest {
 
             try (DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb,
                     LocalDynamoDb.clients().streams(), table, Currency.getInstance("USD"), StreamMetrics.NONE,
-                    StreamIngestionTest.FAST, Clock.systemUTC())) {
+                    StreamIngestionIT.FAST, Clock.systemUTC())) {
                 consumer.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> totalsFromEvents(store).equals(tableSums()));
                 await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * item come first in time, so the parent must be read to its end before the child. DynamoDB Local never splits a
  * shard, so the stream is served from memory; the table and event store are real.
  */
-class ShardLineageTest {
+class ShardLineageIT {
 
     private static Record record(long sequence, OperationType op, String transaction, String amount, String old) {
         Map<String, AttributeValue> keys = Map.of("InvoiceNumber", AttributeValue.fromS("5500"),
@@ -71,7 +71,7 @@ class ShardLineageTest {
         try (InvoiceEventStore store = InvoiceEventStore.start(TestDatabases.H2.fresh(), "lineage",
                 Duration.ofSeconds(5), Clock.systemUTC(), c -> { });
              DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams, table,
-                     java.util.Currency.getInstance("USD"), StreamMetrics.NONE, StreamIngestionTest.FAST,
+                     java.util.Currency.getInstance("USD"), StreamMetrics.NONE, StreamIngestionIT.FAST,
                      Clock.systemUTC())) {
             consumer.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> store.readAll().size() == 4);

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.LifecycleRule;
  * lifecycle configurations; s3proxy answers NotImplemented, which must come back as a clear refusal), and the local
  * folder's report of what the rules would do.
  */
-class ArchiveLifecycleTest {
+class ArchiveLifecycleIT {
 
     @Nested
     class Retention {

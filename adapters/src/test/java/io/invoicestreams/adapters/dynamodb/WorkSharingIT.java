@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * DynamoDB Local has one) and a processor's four segments, two each, through Axon's claims. When one node leaves,
  * the other takes all of it. Every record becomes one event, whichever node read it.
  */
-class WorkSharingTest {
+class WorkSharingIT {
 
     private static final String PROCESSOR = "sharing-check";
 
@@ -93,7 +93,7 @@ class WorkSharingTest {
                         new ProjectionProcessors.Settings(10, 4, Duration.ofMillis(200))));
         FairShare share = new FairShare(store, Duration.ofMillis(300), Duration.ofSeconds(2));
         DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams, table,
-                java.util.Currency.getInstance("USD"), StreamMetrics.NONE, StreamIngestionTest.FAST, Clock.systemUTC());
+                java.util.Currency.getInstance("USD"), StreamMetrics.NONE, StreamIngestionIT.FAST, Clock.systemUTC());
         consumer.shareShards(share::share);
         consumer.start();
         return new Node(store, share, consumer);

@@ -17,10 +17,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * The event store on a PostgreSQL container, for machines with Docker. It is an extra: the same store is always
- * tested against the real PostgreSQL on 127.0.0.1:5432 (StreamIngestionTest, CrashRecoveryTest).
+ * tested against the real PostgreSQL on 127.0.0.1:5432 (StreamIngestionIT, CrashRecoveryIT).
  */
 @Testcontainers(disabledWithoutDocker = true)
-class ContainerPostgresTest {
+class ContainerPostgresIT {
 
     @Container
     static final PostgreSQLContainer POSTGRES = new PostgreSQLContainer("postgres:15-alpine");

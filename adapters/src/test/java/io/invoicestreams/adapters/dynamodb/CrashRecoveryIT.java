@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * and check that the event store holds exactly one event per change: none lost, none twice, in order per item,
  * and amounts that add up to the table's.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
 
     static final int CHANGES = 10_000;
     static final int WRITERS = 4;

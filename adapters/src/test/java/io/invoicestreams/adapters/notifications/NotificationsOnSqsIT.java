@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * The notifications processing group end to end: events in the Axon store, the processor with its JDBC dead-letter
  * queue, and FIFO queues on ElasticMQ, read back over the SQS protocol.
  */
-class NotificationsOnSqsTest {
+class NotificationsOnSqsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedSqs elasticMq;
@@ -145,7 +145,7 @@ class NotificationsOnSqsTest {
             List<Message> payments = drain(paymentsUrl);
             assertThat(payments).extracting(m -> json(m).get("invoiceNumber").asText())
                     .containsExactlyInAnyOrder("1212121", "1212122", "1212123");
-            JsonNode first = payments.stream().map(NotificationsOnSqsTest::json)
+            JsonNode first = payments.stream().map(NotificationsOnSqsIT::json)
                     .filter(n -> n.get("invoiceNumber").asText().equals("1212121")).findFirst().orElseThrow();
             assertThat(first.get("transactionId").asText()).isEqualTo("Client1_trans1xxxx");
             assertThat(first.get("amount").asText()).isEqualTo("100.00");

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The archive in S3 over the real protocol (s3proxy, path-style): hour keys, overwrites, and a missing bucket. */
-class S3ArchiveTest {
+class S3ArchiveIT {
 
     private S3Client s3;
     private String bucket;
@@ -58,8 +58,8 @@ class S3ArchiveTest {
     @Test
     void objects_land_under_their_utc_hour_and_read_back_whole() throws IOException {
         s3.createBucket(b -> b.bucket(bucket));
-        spool.append(ArchiveCrashTest.line(1, Instant.parse("2026-11-24T10:59:59Z")));
-        spool.append(ArchiveCrashTest.line(2, Instant.parse("2026-11-24T11:00:00Z")));
+        spool.append(ArchiveCrashIT.line(1, Instant.parse("2026-11-24T10:59:59Z")));
+        spool.append(ArchiveCrashIT.line(2, Instant.parse("2026-11-24T11:00:00Z")));
 
         ArchiveFlusher.Flushed flushed = flusher().flushAll();
 
@@ -86,7 +86,7 @@ class S3ArchiveTest {
 
     @Test
     void while_the_bucket_refuses_writes_the_lines_wait_in_the_spool_and_go_out_once_it_accepts() throws IOException {
-        spool.append(ArchiveCrashTest.line(1, Instant.parse("2026-11-24T10:00:00Z")));
+        spool.append(ArchiveCrashIT.line(1, Instant.parse("2026-11-24T10:00:00Z")));
 
         ArchiveFlusher.Flushed refused = flusher().flushAll();
         assertThat(refused.objects() + refused.errorObjects()).isZero();
@@ -103,9 +103,9 @@ class S3ArchiveTest {
     @Test
     void reports_over_s3_fetch_only_the_days_they_cover_into_the_cache() throws IOException {
         s3.createBucket(b -> b.bucket(bucket));
-        spool.append(ArchiveCrashTest.line(1, Instant.parse("2026-11-23T10:00:00Z")));
-        spool.append(ArchiveCrashTest.line(2, Instant.parse("2026-11-24T10:00:00Z")));
-        spool.append(ArchiveCrashTest.line(3, Instant.parse("2026-11-24T23:00:00Z")));
+        spool.append(ArchiveCrashIT.line(1, Instant.parse("2026-11-23T10:00:00Z")));
+        spool.append(ArchiveCrashIT.line(2, Instant.parse("2026-11-24T10:00:00Z")));
+        spool.append(ArchiveCrashIT.line(3, Instant.parse("2026-11-24T23:00:00Z")));
         flusher().flushAll();
         java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("archive-cache");
         ArchiveAnalytics analytics = new ArchiveAnalytics(new S3ArchiveCache(s3, bucket, "Invoice/", cache));

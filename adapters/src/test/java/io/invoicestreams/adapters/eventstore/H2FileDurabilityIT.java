@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A commit to the embedded H2 file store survives kill -9 of the process right after it. With H2's default write
  * delay this fails: the rows of the last second, here all of them, are gone after the restart.
  */
-class H2FileDurabilityTest {
+class H2FileDurabilityIT {
 
     static final int COMMITS = 200;
 
@@ -39,7 +39,7 @@ class H2FileDurabilityTest {
 
     @Test
     void every_commit_before_a_kill_is_there_after_the_restart() throws Exception {
-        Process child = ChildJvm.start(H2FileDurabilityTest.class, dir.resolve("child.log"), dir.toString());
+        Process child = ChildJvm.start(H2FileDurabilityIT.class, dir.resolve("child.log"), dir.toString());
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as(() -> "halted; output: " + read(dir.resolve("child.log"))).isEqualTo(137);
 

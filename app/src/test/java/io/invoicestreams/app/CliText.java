@@ -1,0 +1,36 @@
+package io.invoicestreams.app;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The package-private texts and checks of the command line, for tests in other packages. */
+public final class CliText {
+
+    private CliText() {
+    }
+
+    public static String usage() {
+        return Main.USAGE;
+    }
+
+    public static String rebuildUsage() {
+        return RebuildCommand.USAGE;
+    }
+
+    public static String dlqUsage() {
+        return DlqCommand.USAGE;
+    }
+
+    /** {@link Main#check}, with its output thrown away. */
+    public static int check(String... args) {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return Main.check(args, sink, sink);
+    }
+
+    public static List<Class<?>> nativeReflectionTargets() {
+        return List.of(NativeReflection.class.getAnnotation(RegisterForReflection.class).targets());
+    }
+}
