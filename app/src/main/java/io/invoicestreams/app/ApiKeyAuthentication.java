@@ -57,8 +57,8 @@ public final class ApiKeyAuthentication {
         final boolean protectReads;
         final ApiKeys keys;
 
-        Settings(InvoiceStreamsConfig config) {
-            var security = config.security();
+        Settings(SecurityConfig config) {
+            var security = config;
             this.enabled = security.enabled();
             this.protectReads = security.protectReads();
             this.keys = ApiKeys.parse(security.adminKeys(), security.readKeys());

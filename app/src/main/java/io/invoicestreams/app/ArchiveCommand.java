@@ -1,5 +1,7 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.app.audit.ArchiveConfig;
+
 import io.invoicestreams.adapters.archive.ArchiveLifecycle;
 import io.invoicestreams.adapters.archive.ArchiveRetention;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +39,9 @@ public class ArchiveCommand {
     private static final Set<String> DAY_OPTIONS = Set.of("--infrequent-access-days", "--glacier-days", "--expire-days");
 
     private final ArchiveLifecycle lifecycle;
-    private final InvoiceStreamsConfig config;
+    private final ArchiveConfig config;
 
-    ArchiveCommand(ArchiveLifecycle lifecycle, InvoiceStreamsConfig config) {
+    ArchiveCommand(ArchiveLifecycle lifecycle, ArchiveConfig config) {
         this.lifecycle = lifecycle;
         this.config = config;
     }
@@ -83,7 +85,7 @@ public class ArchiveCommand {
     }
 
     /** The retention the request asks for: its days over the configured ones; checked as S3 would. */
-    static ArchiveRetention retention(Request request, InvoiceStreamsConfig.Archive.Retention configured) {
+    static ArchiveRetention retention(Request request, ArchiveConfig.Retention configured) {
         ArchiveRetention retention = new ArchiveRetention(
                 request.infrequentAccessDays() != null ? request.infrequentAccessDays() : configured.infrequentAccessDays(),
                 request.glacierDays() != null ? request.glacierDays() : configured.glacierDays(),
@@ -99,7 +101,7 @@ public class ArchiveCommand {
     int run(Request request, PrintStream out, PrintStream err) {
         ArchiveRetention retention;
         try {
-            retention = retention(request, config.archive().retention());
+            retention = retention(request, config.retention());
         } catch (IllegalArgumentException e) {
             err.println("invoice-streams: archive lifecycle: " + e.getMessage());
             return 2;

@@ -57,11 +57,11 @@ public class BootstrapCommand {
         return new Args(size);
     }
 
-    private final InvoiceStreamsConfig config;
+    private final io.invoicestreams.app.source.SourceConfig config;
     private final jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store;
     private final jakarta.enterprise.inject.Instance<io.invoicestreams.app.source.SourceAssembly.Bootstraps> bootstraps;
 
-    BootstrapCommand(InvoiceStreamsConfig config,
+    BootstrapCommand(io.invoicestreams.app.source.SourceConfig config,
                      jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store,
                      jakarta.enterprise.inject.Instance<io.invoicestreams.app.source.SourceAssembly.Bootstraps> bootstraps) {
         this.config = config;
@@ -71,7 +71,7 @@ public class BootstrapCommand {
 
     /** 0 when the table was taken in; 1 when it was refused or failed, with nothing half-counted. */
     int run(Args args, PrintStream out, PrintStream err) {
-        if (config.source().type() != InvoiceStreamsConfig.SourceType.DYNAMODB_STREAMS) {
+        if (config.type() != io.invoicestreams.app.source.SourceConfig.SourceType.DYNAMODB_STREAMS) {
             err.println("invoice-streams: bootstrap reads the table's DynamoDB stream up to its marker, and the"
                     + " service follows kinesis (invoice.source.type); bootstrap with the"
                     + " DynamoDB stream source is the only one supported");

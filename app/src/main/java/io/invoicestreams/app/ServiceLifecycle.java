@@ -3,8 +3,7 @@ package io.invoicestreams.app;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.source.ChangeSource;
-import io.invoicestreams.app.InvoiceStreamsConfig.ChannelTarget;
-import io.invoicestreams.app.InvoiceStreamsConfig.SearchEngine;
+import io.invoicestreams.app.source.SourceConfig;
 import io.invoicestreams.app.eventstore.DeadLetterRetry;
 import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
@@ -31,6 +30,7 @@ public class ServiceLifecycle {
 
     private final Invocation invocation;
     private final InvoiceStreamsConfig config;
+    private final SourceConfig sourceConfig;
     private final Instance<InvoiceEventStore> store;
     private final Instance<ProjectionControl> control;
     private final Instance<ChangeSource> source;
@@ -39,12 +39,14 @@ public class ServiceLifecycle {
     private final Instance<ReadModelBinding> readModels;
     private volatile ChangeSource started;
 
-    ServiceLifecycle(Invocation invocation, InvoiceStreamsConfig config, Instance<InvoiceEventStore> store,
+    ServiceLifecycle(Invocation invocation, InvoiceStreamsConfig config, SourceConfig sourceConfig,
+                     Instance<InvoiceEventStore> store,
                      Instance<ProjectionControl> control, Instance<ChangeSource> source,
                      Instance<DeadLetterRetry> deadLetterRetry, Instance<StoreDatabase> database,
                      Instance<ReadModelBinding> readModels) {
         this.invocation = invocation;
         this.config = config;
+        this.sourceConfig = sourceConfig;
         this.store = store;
         this.control = control;
         this.source = source;
@@ -71,9 +73,9 @@ public class ServiceLifecycle {
         warnOfPartsInThisNode(db);
         started = source.get();
         started.start();
-        LOG.infof("Following the %s of table %s into the event store at %s", switch (config.source().type()) {
+        LOG.infof("Following the %s of table %s into the event store at %s", switch (sourceConfig.type()) {
             case DYNAMODB_STREAMS -> "DynamoDB stream";
-            case KINESIS -> "Kinesis stream " + config.source().kinesis().streamName().orElse("");
+            case KINESIS -> "Kinesis stream " + sourceConfig.kinesis().streamName().orElse("");
         }, config.table(), db.redacted());
     }
 
@@ -101,16 +103,8 @@ public class ServiceLifecycle {
             return;
         }
         List<String> local = new ArrayList<>();
-        if (config.search().engine() == SearchEngine.LUCENE) {
-            local.add("the Lucene search index (invoice.search.engine=opensearch)");
-        }
-        if (config.archive().s3().bucket().filter(b -> !b.isBlank()).isEmpty()) {
-            local.add("the archive folder (invoice.archive.s3.bucket)");
-        }
-        var n = config.notifications();
-        if (n.enabled() && n.sqs().endpoint().isEmpty() && n.sqs().embedded()
-                && (n.payments().target() == ChannelTarget.SQS || n.alerts().target() == ChannelTarget.SQS)) {
-            local.add("the embedded SQS (invoice.notifications.sqs.endpoint)");
+        for (ReadModelBinding readModel : readModels) {
+            readModel.hooks().partInThisNode().ifPresent(local::add);
         }
         if (!local.isEmpty()) {
             LOG.warnf("These parts live in this node: %s. Run one node, or configure the shared parts in brackets"

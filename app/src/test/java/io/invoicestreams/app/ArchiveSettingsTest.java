@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The archive's buffer settings are checked at start-up, with Firehose's ranges. */
 class ArchiveSettingsTest {
 
-    private static InvoiceStreamsConfig.Archive archive(String prefix, int sizeMiB, Duration interval, boolean shortOk) {
-        return new InvoiceStreamsConfig.Archive() {
+    private static io.invoicestreams.app.audit.ArchiveConfig archive(String prefix, int sizeMiB, Duration interval, boolean shortOk) {
+        return new io.invoicestreams.app.audit.ArchiveConfig() {
             @Override
             public String prefix() {
                 return prefix;

@@ -67,13 +67,13 @@ class S3ArchiveServiceTest {
     io.invoicestreams.adapters.archive.ArchiveFlusher archiveFlusher;
 
     @Inject
-    InvoiceStreamsConfig config;
+    io.invoicestreams.app.audit.ArchiveConfig config;
 
     private String bucket;
 
     private S3Client s3() {
-        bucket = config.archive().s3().bucket().orElseThrow();
-        return S3Archive.client(config.archive().s3().endpoint(), Optional.empty(), true);
+        bucket = config.s3().bucket().orElseThrow();
+        return S3Archive.client(config.s3().endpoint(), Optional.empty(), true);
     }
 
     @Test

@@ -15,7 +15,6 @@ import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.CoreAssembly.DataDir;
-import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
@@ -67,10 +66,10 @@ public class AuditArchiveAssembly {
     }
 
     /**
-     * Checks the archive's range rules, which sit next to their keys in {@link InvoiceStreamsConfig.Archive}; a value
+     * Checks the archive's range rules, which sit next to their keys in {@link ArchiveConfig}; a value
      * outside them stops the start-up with the key and the value.
      */
-    public static ArchiveFlusher.Settings settings(InvoiceStreamsConfig.Archive archive) {
+    public static ArchiveFlusher.Settings settings(ArchiveConfig archive) {
         var buffer = archive.buffer();
         if (buffer.size() < 1 || buffer.size() > 128) {
             throw new IllegalArgumentException("invoice.archive.buffer.size must be 1 to 128 (MiB), was " + buffer.size());
@@ -92,15 +91,15 @@ public class AuditArchiveAssembly {
 
     @Produces
     @Singleton
-    ArchiveFlusher.Settings flushSettings(InvoiceStreamsConfig config) {
-        return settings(config.archive());
+    ArchiveFlusher.Settings flushSettings(ArchiveConfig config) {
+        return settings(config);
     }
 
     @Produces
     @Singleton
-    Storage storage(InvoiceStreamsConfig config, DataDir data) {
-        var s3 = config.archive().s3();
-        Path folder = config.archive().localDir().filter(d -> !d.isBlank()).map(Path::of)
+    Storage storage(ArchiveConfig config, DataDir data) {
+        var s3 = config.s3();
+        Path folder = config.localDir().filter(d -> !d.isBlank()).map(Path::of)
                 .orElse(data.resolve("archive"));
         Optional<String> bucket = s3.bucket().filter(b -> !b.isBlank());
         return new Storage(bucket.map(b -> S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle())), bucket,
@@ -165,15 +164,21 @@ public class AuditArchiveAssembly {
     @Produces
     @Singleton
     ReadModelBinding readModel(JdbcArchiveSpool spool, FlushTimer timer, Storage storage,
-                               ArchiveFlusher.Settings settings, InvoiceStreamsConfig config) {
+                               ArchiveFlusher.Settings settings, ArchiveConfig config) {
         return ReadModelBinding.of(ReadModels.AUDIT_ARCHIVE.model(), new AuditArchiveProjection(spool),
                 new ReadModelBinding.Hooks() {
                     @Override
                     public void started(ProjectionControl control) {
                         timer.start();
                         LOG.infof("Archiving every event to %s, prefix %s, buffer %d MiB or %s",
-                                storage.archive().location(), settings.prefix(), config.archive().buffer().size(),
+                                storage.archive().location(), settings.prefix(), config.buffer().size(),
                                 settings.interval());
+                    }
+
+                    @Override
+                    public Optional<String> partInThisNode() {
+                        return storage.s3().isPresent() ? Optional.empty()
+                                : Optional.of("the archive folder (invoice.archive.s3.bucket)");
                     }
                 });
     }

@@ -10,8 +10,7 @@ import io.invoicestreams.adapters.notifications.SqsChannel;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.Command;
 import io.invoicestreams.app.Invocation;
-import io.invoicestreams.app.InvoiceStreamsConfig;
-import io.invoicestreams.app.InvoiceStreamsConfig.ChannelTarget;
+import io.invoicestreams.app.notifications.NotificationsConfig.ChannelTarget;
 import io.invoicestreams.app.Mode;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
@@ -65,8 +64,7 @@ public class NotificationsAssembly {
 
     @Produces
     @Singleton
-    Channels channels(InvoiceStreamsConfig config, Invocation invocation) {
-        var n = config.notifications();
+    Channels channels(NotificationsConfig n, Invocation invocation) {
         if (!n.enabled() || !sendsHere(n, invocation)) {
             return Channels.none();
         }
@@ -90,12 +88,20 @@ public class NotificationsAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(InvoiceStreamsConfig config, Channels channels) {
-        if (!config.notifications().enabled()) {
+    ReadModelBinding readModel(NotificationsConfig config, Channels channels) {
+        if (!config.enabled()) {
             return ReadModelBinding.off(ReadModels.NOTIFICATIONS.model());
         }
         return channels.notifications()
-                .map(n -> ReadModelBinding.of(ReadModels.NOTIFICATIONS.model(), new NotificationsProjection(n)))
+                .map(n -> ReadModelBinding.of(ReadModels.NOTIFICATIONS.model(), new NotificationsProjection(n),
+                        new ReadModelBinding.Hooks() {
+                            @Override
+                            public Optional<String> partInThisNode() {
+                                return channels.embeddedSqs().isPresent()
+                                        ? Optional.of("the embedded SQS (invoice.notifications.sqs.endpoint)")
+                                        : Optional.empty();
+                            }
+                        }))
                 .orElseGet(() -> ReadModelBinding.elsewhere(ReadModels.NOTIFICATIONS.model()));
     }
 
@@ -105,7 +111,7 @@ public class NotificationsAssembly {
      * the embedded ElasticMQ lives in the running service, and a message sent to another process's copy would be
      * read by nobody.
      */
-    private static boolean sendsHere(InvoiceStreamsConfig.Notifications n, Invocation invocation) {
+    private static boolean sendsHere(NotificationsConfig n, Invocation invocation) {
         if (invocation.mode() == Mode.SERVE) {
             return true;
         }
@@ -123,17 +129,17 @@ public class NotificationsAssembly {
 
     /** Builds the channels, starting each client once; a missing queue or topic stops the start-up. */
     private static final class Builder {
-        private final InvoiceStreamsConfig.Notifications n;
+        private final NotificationsConfig n;
         private final Map<String, String> urls = new LinkedHashMap<>();
         private SqsClient sqs;
         private SnsClient sns;
         private EmbeddedSqs embedded;
 
-        Builder(InvoiceStreamsConfig.Notifications n) {
+        Builder(NotificationsConfig n) {
             this.n = n;
         }
 
-        MessageChannel channel(String name, InvoiceStreamsConfig.Notifications.Channel channel) {
+        MessageChannel channel(String name, NotificationsConfig.Channel channel) {
             String key = "invoice.notifications." + name;
             return switch (channel.target()) {
                 case SQS -> {

@@ -76,5 +76,13 @@ public record ReadModelBinding(ReadModel model, boolean enabled, Optional<Object
         /** After a rebuild of this read model caught up with the store. */
         default void rebuildCaughtUp() {
         }
+
+        /**
+         * A part of this read model that lives inside this node, named with the key that makes it shared; nodes on
+         * one store split the segments, so such a part would hold only this node's share (ADR 0016).
+         */
+        default java.util.Optional<String> partInThisNode() {
+            return java.util.Optional.empty();
+        }
     }
 }

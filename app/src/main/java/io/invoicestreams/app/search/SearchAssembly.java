@@ -5,7 +5,6 @@ import io.invoicestreams.adapters.search.LuceneSearchIndex;
 import io.invoicestreams.adapters.search.OpenSearchSearchIndex;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.CoreAssembly.DataDir;
-import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.search.SearchIndex;
@@ -27,7 +26,7 @@ public class SearchAssembly {
     private static final Logger LOG = Logger.getLogger(SearchAssembly.class);
 
     /** The search engine of the configuration; OpenSearch without an endpoint stops the start-up. */
-    public static SearchIndex index(InvoiceStreamsConfig.Search search, Path data) {
+    public static SearchIndex index(SearchConfig search, Path data) {
         return switch (search.engine()) {
             case LUCENE -> new LuceneSearchIndex(search.luceneDir().filter(d -> !d.isBlank()).map(Path::of)
                     .orElse(data.resolve("search")));
@@ -39,8 +38,8 @@ public class SearchAssembly {
 
     @Produces
     @Singleton
-    SearchIndex searchIndex(InvoiceStreamsConfig config, DataDir data) {
-        return index(config.search(), data.path());
+    SearchIndex searchIndex(SearchConfig config, DataDir data) {
+        return index(config, data.path());
     }
 
     void close(@Disposes SearchIndex index) {
@@ -51,12 +50,19 @@ public class SearchAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(SearchIndex index) {
-        return ReadModelBinding.of(ReadModels.SEARCH.model(), new SearchProjection(index), new Swap(index));
+    ReadModelBinding readModel(SearchIndex index, SearchConfig config) {
+        return ReadModelBinding.of(ReadModels.SEARCH.model(), new SearchProjection(index),
+                new Swap(index, config.engine() == SearchConfig.SearchEngine.LUCENE));
     }
 
     /** Swaps the rebuilt index in once its replay has caught up; a rebuild under way at start-up goes on. */
-    private record Swap(SearchIndex index) implements ReadModelBinding.Hooks {
+    private record Swap(SearchIndex index, boolean inThisNode) implements ReadModelBinding.Hooks {
+        @Override
+        public java.util.Optional<String> partInThisNode() {
+            return inThisNode ? java.util.Optional.of("the Lucene search index (invoice.search.engine=opensearch)")
+                    : java.util.Optional.empty();
+        }
+
         @Override
         public void started(ProjectionControl control) {
             if (index.rebuilding()) {

@@ -52,7 +52,8 @@ public class SourceAssembly {
     /** The source of the configuration; only a serving process reads the stream. */
     @Produces
     @Singleton
-    ChangeSource source(Invocation invocation, InvoiceStreamsConfig config, InvoiceEventStore store,
+    ChangeSource source(Invocation invocation, InvoiceStreamsConfig config, SourceConfig sourceConfig,
+                        StreamConfig streamConfig, InvoiceEventStore store,
                         InvoiceTransactionsTable table, DynamoDbClient dynamoDb, DynamoDbStreamsClient streams,
                         Endpoint endpoint, FairShare fairShare, Currency currency, Metrics metrics, NodeId node,
                         Clock clock) {
@@ -60,9 +61,9 @@ public class SourceAssembly {
             throw new IllegalStateException("the " + invocation.command().word() + " command does not follow the"
                     + " stream; the running service does");
         }
-        return switch (config.source().type()) {
+        return switch (sourceConfig.type()) {
             case DYNAMODB_STREAMS -> {
-                var s = config.stream();
+                var s = streamConfig;
                 DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams,
                         table.tableName(), currency, metrics, new DynamoDbStreamConsumer.Settings(s.batchSize(),
                                 s.minIdleBackoff(), s.maxIdleBackoff(), s.maxErrorBackoff(),
@@ -72,14 +73,14 @@ public class SourceAssembly {
                 yield consumer;
             }
             case KINESIS -> {
-                var k = config.source().kinesis();
+                var k = sourceConfig.kinesis();
                 String streamName = k.streamName().filter(n -> !n.isBlank()).orElseThrow(() ->
                         new IllegalArgumentException("invoice.source.type=kinesis needs"
                                 + " invoice.source.kinesis.stream-name"));
                 yield KinesisStreamSource.on(store, dynamoDb, table.tableName(), currency, metrics,
                         new KinesisStreamSource.Settings(streamName, k.applicationName(), node.value(), k.endpoint(),
                                 endpoint.clients().endpoint(), k.region().or(() -> endpoint.clients().region()),
-                                k.failover(), k.idleBetweenReads(), config.stream().maxErrorBackoff()), clock);
+                                k.failover(), k.idleBetweenReads(), streamConfig.maxErrorBackoff()), clock);
             }
         };
     }
