@@ -24,13 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
-import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -259,39 +255,27 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         Backoff failing = new Backoff(settings.minIdleBackoff(), settings.maxErrorBackoff());
         Instant lastExtend = clock.instant();
         int failuresOfThisBatch = 0;
+        ShardReader reader = new ShardReader(streams, streamArn, shardId,
+                checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null, settings.batchSize(), this::reportGap);
         try {
-            String iterator = iterator(streamArn, shardId, checkpoint);
             while (!stopping) {
                 if (toRelease.remove(lease)) {
                     LOG.info("Handing shard {} back: another node takes it, to share the work", shardId);
                     break; // released below
                 }
-                GetRecordsResponse response;
-                try {
-                    String current = iterator;
-                    response = streams.getRecords(b -> b.shardIterator(current).limit(settings.batchSize()));
-                } catch (ExpiredIteratorException e) {
-                    LOG.info("Iterator of shard {} expired; resuming after {}", shardId, checkpoint.sequenceNumber());
-                    iterator = iterator(streamArn, shardId, checkpoint);
-                    continue;
-                } catch (TrimmedDataAccessException e) {
-                    reportGap(shardId, checkpoint);
-                    iterator = trimHorizon(streamArn, shardId);
-                    continue;
-                }
+                ShardReader.Page page = reader.next();
                 lastPoll.set(clock.instant());
-                List<Record> records = response.records();
+                List<Record> records = page.records();
                 if (records.isEmpty()) {
                     failingSince.set(null);
                 }
-                String next = response.nextShardIterator();
                 if (!records.isEmpty()) {
                     List<Decoded> batch = new ArrayList<>(records.size());
                     for (Record r : records) {
                         batch.add(decoder.decode(shardId, r));
                     }
                     Record newest = records.getLast();
-                    ShardCheckpoint after = checkpoint.after(newest.dynamodb().sequenceNumber(), next == null);
+                    ShardCheckpoint after = checkpoint.after(page.newestSequence(), page.ended());
                     try {
                         if (failuresOfThisBatch >= FAILURES_BEFORE_ISOLATION) {
                             ingestor.ingestIsolated(lease, batch, after);
@@ -308,7 +292,7 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                         LOG.warn("A batch of {} records of shard {} failed; retrying from {}", records.size(), shardId,
                                 checkpoint.sequenceNumber(), e);
                         pause(failing.next());
-                        iterator = iterator(streamArn, shardId, checkpoint);
+                        reader.rewind(checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null);
                         continue;
                     }
                     failuresOfThisBatch = 0;
@@ -325,7 +309,7 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                 } else {
                     metrics.lag(Duration.ZERO);
                 }
-                if (next == null) {
+                if (page.ended()) {
                     if (records.isEmpty()) {
                         ShardCheckpoint ended = checkpoint.after(null, true);
                         leases.checkpointAlone(lease, ended);
@@ -335,7 +319,6 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                     leases.release(lease);
                     return;
                 }
-                iterator = next;
                 if (records.isEmpty()) {
                     if (Duration.between(lastExtend, clock.instant()).compareTo(settings.claimExtendInterval()) >= 0) {
                         leases.extend(lease);
@@ -363,29 +346,10 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         }
     }
 
-    private String iterator(String streamArn, String shardId, ShardCheckpoint checkpoint) {
-        if (!checkpoint.hasPosition()) {
-            return trimHorizon(streamArn, shardId);
-        }
-        try {
-            return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shardId)
-                    .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .sequenceNumber(checkpoint.sequenceNumber())).shardIterator();
-        } catch (TrimmedDataAccessException e) {
-            reportGap(shardId, checkpoint);
-            return trimHorizon(streamArn, shardId);
-        }
-    }
-
-    private String trimHorizon(String streamArn, String shardId) {
-        return streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-    }
-
-    private void reportGap(String shardId, ShardCheckpoint checkpoint) {
+    private void reportGap(String shardId, String afterSequence) {
         metrics.trimmedData(shardId);
         String message = "DATA LOST UPSTREAM: records of shard " + shardId + " after sequence "
-                + checkpoint.sequenceNumber() + " were trimmed from the stream (24-hour retention) before they were"
+                + afterSequence + " were trimmed from the stream (24-hour retention) before they were"
                 + " read; reading on from the trim horizon. Bootstrap the table to recover the current state.";
         error(message);
         dataLoss.set(clock.instant() + " " + message);

@@ -21,13 +21,10 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -202,8 +199,7 @@ public final class TableBootstrap {
         dynamoDb.putItem(b -> b.tableName(table.tableName()).item(marker));
         try {
             Set<Map<String, AttributeValue>> told = new HashSet<>();
-            Map<String, String> iterators = new LinkedHashMap<>();
-            Map<String, String> lastSequence = new LinkedHashMap<>();
+            Map<String, ShardReader> readers = new LinkedHashMap<>();
             Set<String> done = new HashSet<>();
             long records = 0;
             SequenceNumber markerSequence = null;
@@ -211,32 +207,19 @@ public final class TableBootstrap {
             Instant deadline = clock.instant().plus(settings.streamTimeout());
             while (true) {
                 for (Shard shard : DynamoDbStreamConsumer.describeShards(streams, streamArn).values()) {
-                    if (!iterators.containsKey(shard.shardId()) && !done.contains(shard.shardId())) {
-                        iterators.put(shard.shardId(), streams.getShardIterator(b -> b.streamArn(streamArn)
-                                .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                                .shardIterator());
+                    if (!readers.containsKey(shard.shardId()) && !done.contains(shard.shardId())) {
+                        readers.put(shard.shardId(), new ShardReader(streams, streamArn, shard.shardId(), null, 1000,
+                                TableBootstrap::trimmedWhileReading));
                     }
                 }
-                if (iterators.isEmpty() && markerSequence != null) {
+                if (readers.isEmpty() && markerSequence != null) {
                     return new Window(told, records, markerSequence, markerTime);
                 }
-                for (String shardId : List.copyOf(iterators.keySet())) {
-                    GetRecordsResponse response;
-                    try {
-                        String iterator = iterators.get(shardId);
-                        response = streams.getRecords(b -> b.shardIterator(iterator).limit(1000));
-                    } catch (ExpiredIteratorException e) {
-                        String after = lastSequence.get(shardId);
-                        iterators.put(shardId, streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shardId)
-                                .shardIteratorType(after == null ? ShardIteratorType.TRIM_HORIZON
-                                        : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                                .sequenceNumber(after)).shardIterator());
-                        continue;
-                    }
+                for (String shardId : List.copyOf(readers.keySet())) {
+                    ShardReader.Page page = readers.get(shardId).next();
                     boolean farEnough = false;
-                    for (Record record : response.records()) {
+                    for (Record record : page.records()) {
                         records++;
-                        lastSequence.put(shardId, record.dynamodb().sequenceNumber());
                         Map<String, AttributeValue> keys = record.dynamodb().keys();
                         if (keys.equals(markerKeys)) {
                             if (markerSequence == null) {
@@ -253,15 +236,12 @@ public final class TableBootstrap {
                             told.add(keys);
                         }
                     }
-                    String next = response.nextShardIterator();
-                    if (next == null || farEnough || (markerSequence != null && response.records().isEmpty())) {
-                        iterators.remove(shardId);
+                    if (page.ended() || farEnough || (markerSequence != null && page.records().isEmpty())) {
+                        readers.remove(shardId);
                         done.add(shardId);
-                    } else {
-                        iterators.put(shardId, next);
                     }
                 }
-                if (markerSequence != null && iterators.isEmpty()) {
+                if (markerSequence != null && readers.isEmpty()) {
                     return new Window(told, records, markerSequence, markerTime);
                 }
                 if (clock.instant().isAfter(deadline)) {
@@ -302,6 +282,12 @@ public final class TableBootstrap {
             }
         }
         return new long[]{imported, events, parked};
+    }
+
+    /** Records trimmed while the bootstrap reads from the trim horizon: what they told is unknown, so it stops. */
+    private static void trimmedWhileReading(String shardId, String afterSequence) {
+        throw new IllegalStateException("records of shard " + shardId + " after " + afterSequence + " were trimmed"
+                + " from the stream while the bootstrap read it; nothing was imported");
     }
 
     private static Record read(String json) {
