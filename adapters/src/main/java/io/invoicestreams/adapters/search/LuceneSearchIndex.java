@@ -89,6 +89,7 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     private volatile Generation live;
     /** The index writes go to: the live one, or the one a rebuild is filling. */
     private volatile Generation target;
+    private final IndexGenerations generations;
 
     /** One Lucene index in its own sub-folder, {@code gen-000001} and so on. */
     private final class Generation implements AutoCloseable {
@@ -122,64 +123,126 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.folder);
-            String current = pointer(CURRENT).orElse(null);
-            if (current == null) {
-                current = "gen-000001";
-                point(CURRENT, current);
-            }
-            live = new Generation(current);
-            Optional<String> building = pointer(BUILDING);
-            target = building.isPresent() ? new Generation(building.get()) : live;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the search index in " + folder, e);
         }
+        Folder engine = new Folder();
+        generations = new IndexGenerations(engine);
+        live = engine.open(engine.named(IndexGenerations.Alias.CURRENT).orElseThrow());
+        target = engine.named(IndexGenerations.Alias.BUILDING).map(engine::open).orElse(live);
     }
 
-    private Optional<String> pointer(String name) throws IOException {
-        Path file = folder.resolve(name);
-        return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
-    }
+    /** The generations as sub-folders and the aliases as files holding a generation's name. */
+    private final class Folder implements IndexGenerations.Engine {
+        private final java.util.Map<String, Generation> opened = new java.util.HashMap<>();
 
-    /** Writes the alias file whole: a temporary file, forced to disk, then an atomic rename. */
-    private void point(String name, String generation) throws IOException {
-        Path temporary = Files.createTempFile(folder, "." + name + "-", ".tmp");
-        try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap((generation + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private String nextGeneration() {
-        int highest = 0;
-        try (var entries = Files.list(folder)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                String n = p.getFileName().toString();
-                if (n.matches("gen-\\d{6}")) {
-                    highest = Math.max(highest, Integer.parseInt(n.substring(4)));
+        Generation open(String name) {
+            return opened.computeIfAbsent(name, n -> {
+                try {
+                    return new Generation(n);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open the search index generation " + n + " in " + folder,
+                            e);
                 }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            });
         }
-        return String.format(Locale.ROOT, "gen-%06d", highest + 1);
+
+        @Override
+        public Optional<String> named(IndexGenerations.Alias alias) {
+            Path file = folder.resolve(fileOf(alias));
+            try {
+                return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+
+        @Override
+        public String createNext() {
+            return open(nextGeneration()).name;
+        }
+
+        @Override
+        public void point(IndexGenerations.Alias alias, String generation) {
+            write(fileOf(alias), generation);
+            if (alias == IndexGenerations.Alias.BUILDING) {
+                target = open(generation);
+            }
+        }
+
+        @Override
+        public void promote(String generation) {
+            write(CURRENT, generation);
+            try {
+                Files.deleteIfExists(folder.resolve(BUILDING));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
+            }
+            live = open(generation);
+            target = live;
+        }
+
+        @Override
+        public void drop(String generation) {
+            Generation dropped = opened.remove(generation);
+            try {
+                if (dropped != null) {
+                    dropped.close();
+                }
+                try (var files = Files.walk(folder.resolve(generation))) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the search index generation " + generation, e);
+            }
+        }
+
+        private String fileOf(IndexGenerations.Alias alias) {
+            return switch (alias) {
+                case CURRENT -> CURRENT;
+                case BUILDING -> BUILDING;
+            };
+        }
+
+        /** Writes the alias file whole: a temporary file, forced to disk, then an atomic rename. */
+        private void write(String name, String generation) {
+            try {
+                Path temporary = Files.createTempFile(folder, "." + name + "-", ".tmp");
+                try (var channel = java.nio.channels.FileChannel.open(temporary,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap((generation + "\n").getBytes(StandardCharsets.UTF_8)));
+                    channel.force(true);
+                }
+                Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot point the search index's " + name + " alias at " + generation,
+                        e);
+            }
+        }
+
+        /** A name no generation in the folder has had: one above the highest there, leftovers included. */
+        private String nextGeneration() {
+            int highest = 0;
+            try (var entries = Files.list(folder)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    String n = p.getFileName().toString();
+                    if (n.matches("gen-\\d{6}")) {
+                        highest = Math.max(highest, Integer.parseInt(n.substring(4)));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return String.format(Locale.ROOT, "gen-%06d", highest + 1);
+        }
     }
 
     @Override
     public synchronized void beginRebuild() {
-        try {
-            if (target != live) {
-                Generation abandoned = target;
-                target = live;
-                Files.deleteIfExists(folder.resolve(BUILDING));
-                drop(abandoned);
-            }
-            Generation fresh = new Generation(nextGeneration());
-            point(BUILDING, fresh.name);
-            target = fresh;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a rebuild of the search index", e);
-        }
+        generations.begin();
     }
 
     @Override
@@ -189,27 +252,7 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
 
     @Override
     public synchronized void completeRebuild() {
-        if (target == live) {
-            return;
-        }
-        try {
-            Generation old = live;
-            point(CURRENT, target.name);
-            Files.deleteIfExists(folder.resolve(BUILDING));
-            live = target;
-            drop(old);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
-        }
-    }
-
-    private void drop(Generation generation) throws IOException {
-        generation.close();
-        try (var files = Files.walk(folder.resolve(generation.name))) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        generations.complete();
     }
 
     @Override

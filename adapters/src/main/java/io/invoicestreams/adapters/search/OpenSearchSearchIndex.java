@@ -62,6 +62,7 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
     private final OpenSearchTransport transport;
     private final String alias;
     private final String buildingAlias;
+    private final IndexGenerations generations;
     private final ObjectMapper json = InvoiceJson.objectMapper();
 
     /** Connects and makes sure the read alias points at an index, creating the first generation if none does. */
@@ -74,13 +75,80 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
                 .build();
         this.client = new OpenSearchClient(transport);
         try {
-            if (indexOf(alias).isEmpty()) {
-                String first = generation(1);
-                createIndex(first);
-                client.indices().updateAliases(u -> u.actions(a -> a.add(add -> add.index(first).alias(alias))));
+            this.generations = new IndexGenerations(new Aliases());
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot reach OpenSearch at " + endpoint, e.getCause());
+        }
+    }
+
+    /** The generations as indexes {@code {name}-000001}, … and the aliases as OpenSearch aliases. */
+    private final class Aliases implements IndexGenerations.Engine {
+        private String aliasName(IndexGenerations.Alias alias) {
+            return switch (alias) {
+                case CURRENT -> OpenSearchSearchIndex.this.alias;
+                case BUILDING -> buildingAlias;
+            };
+        }
+
+        @Override
+        public Optional<String> named(IndexGenerations.Alias alias) {
+            try {
+                return indexOf(aliasName(alias));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach OpenSearch at " + endpoint, e);
+        }
+
+        /** One above the generations the aliases name. */
+        @Override
+        public String createNext() {
+            int highest = 0;
+            for (IndexGenerations.Alias a : IndexGenerations.Alias.values()) {
+                highest = Math.max(highest, named(a).map(OpenSearchSearchIndex::number).orElse(0));
+            }
+            String fresh = generation(highest + 1);
+            try {
+                createIndex(fresh);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the search index " + fresh, e);
+            }
+            return fresh;
+        }
+
+        @Override
+        public void point(IndexGenerations.Alias alias, String generation) {
+            String name = aliasName(alias);
+            Optional<String> before = named(alias);
+            try {
+                client.indices().updateAliases(u -> {
+                    before.ifPresent(old -> u.actions(a -> a.remove(r -> r.index(old).alias(name))));
+                    return u.actions(a -> a.add(add -> add.index(generation).alias(name)));
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot point " + name + " at " + generation, e);
+            }
+        }
+
+        @Override
+        public void promote(String generation) {
+            String old = named(IndexGenerations.Alias.CURRENT).orElseThrow();
+            try {
+                client.indices().updateAliases(u -> u
+                        .actions(a -> a.remove(r -> r.index(old).alias(alias)))
+                        .actions(a -> a.remove(r -> r.index(generation).alias(buildingAlias)))
+                        .actions(a -> a.add(add -> add.index(generation).alias(alias))));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
+            }
+        }
+
+        @Override
+        public void drop(String generation) {
+            try {
+                client.indices().delete(d -> d.index(generation));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the search index " + generation, e);
+            }
         }
     }
 
@@ -257,23 +325,8 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
 
 
     @Override
-    public synchronized void beginRebuild() {
-        try {
-            Optional<String> abandoned = indexOf(buildingAlias);
-            String live = indexOf(alias).orElseThrow(() -> new IllegalStateException("no index behind " + alias));
-            int highest = Math.max(number(live), abandoned.map(OpenSearchSearchIndex::number).orElse(0));
-            String fresh = generation(highest + 1);
-            createIndex(fresh);
-            client.indices().updateAliases(u -> {
-                abandoned.ifPresent(old -> u.actions(a -> a.remove(r -> r.index(old).alias(buildingAlias))));
-                return u.actions(a -> a.add(add -> add.index(fresh).alias(buildingAlias)));
-            });
-            if (abandoned.isPresent()) {
-                client.indices().delete(d -> d.index(abandoned.get()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a rebuild of the search index", e);
-        }
+    public void beginRebuild() {
+        generations.begin();
     }
 
     private static int number(String index) {
@@ -282,29 +335,12 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
 
     @Override
     public boolean rebuilding() {
-        try {
-            return indexOf(buildingAlias).isPresent();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return generations.rebuilding();
     }
 
     @Override
-    public synchronized void completeRebuild() {
-        try {
-            Optional<String> building = indexOf(buildingAlias);
-            if (building.isEmpty()) {
-                return;
-            }
-            String old = indexOf(alias).orElseThrow();
-            client.indices().updateAliases(u -> u
-                    .actions(a -> a.remove(r -> r.index(old).alias(alias)))
-                    .actions(a -> a.remove(r -> r.index(building.get()).alias(buildingAlias)))
-                    .actions(a -> a.add(add -> add.index(building.get()).alias(alias))));
-            client.indices().delete(d -> d.index(old));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot swap in the rebuilt search index", e);
-        }
+    public void completeRebuild() {
+        generations.complete();
     }
 
     @Override
