@@ -114,6 +114,22 @@ public abstract class TotalsProjectionContract {
     }
 
     @Test
+    void rebuilt_from_history_equals_built_live() {
+        EventHistory history = randomHistory(1_500, 23);
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> events = history.messages();
+        // Live: small batches as the stream brings them, one stretch delivered twice.
+        ProjectionDriver live = coalescing().deliver(events.subList(0, 700), 7);
+        live.deliver(events.subList(690, events.size()), 7);
+        Map<String, Money> builtLive = totals(events);
+
+        live.reset();
+        assertThat(totals(events)).isEmpty();
+        coalescing().deliver(events, 500); // the replay of the whole store, in processor-sized batches
+
+        assertThat(totals(events)).isEqualTo(builtLive).isEqualTo(expected(history)).hasSizeGreaterThan(10);
+    }
+
+    @Test
     void a_reset_clears_the_totals() {
         coalescing().deliver(seed().messages(), 100).reset();
 
