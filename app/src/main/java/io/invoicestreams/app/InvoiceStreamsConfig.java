@@ -32,8 +32,6 @@ public interface InvoiceStreamsConfig {
 
     Node node();
 
-    Projections projections();
-
     /** The dead-letter queues of every processing group. */
     DeadLetters deadLetters();
 
@@ -107,39 +105,4 @@ public interface InvoiceStreamsConfig {
         @WithDefault("10s")
         Duration claimTimeout();
     }
-
-    interface Projections {
-        /** The totals read model's DynamoDB table. */
-        @WithDefault("InvoiceTotal")
-        String totalsTable();
-
-        /** The country verification read model's DynamoDB table. */
-        @WithDefault("InvoiceAction")
-        String countryVerificationTable();
-
-        /** Create the read models' tables when they do not exist. */
-        @WithDefault("true")
-        boolean createTables();
-
-        /** Events per processor batch; the totals are written once per invoice per batch. */
-        @WithDefault("500")
-        int batchSize();
-
-        /** Segments of each processor: how many threads, on one node or several, share a read model. */
-        @WithDefault("4")
-        int segments();
-
-        /** How often a processor looks for segments that nobody processes. */
-        @WithDefault("1s")
-        Duration claimInterval();
-
-        /** Write totals once per invoice per batch (true), or once per event (false: the slow baseline). */
-        @WithDefault("true")
-        boolean coalesceTotals();
-
-        /** Invoices of one batch whose totals are written at once. */
-        @WithDefault("8")
-        int totalsWriteConcurrency();
-    }
-
 }

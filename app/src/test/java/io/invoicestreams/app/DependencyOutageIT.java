@@ -112,7 +112,7 @@ class DependencyOutageIT {
         Map<String, String> settings = ServiceChecks.settings(data, "Outage", run, dynamoDbProxy.endpoint(),
                 "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema=" + schema);
         settings.put("invoice.notifications.sqs.embedded-port", "0");
-        settings.put("invoice.stream.max-error-backoff", "5s");
+        settings.put("invoice.source.dynamodb-streams.max-error-backoff", "5s");
         service = new ServiceProcess(settings, data.resolve("service.log")).start();
 
         write(100);

@@ -1,5 +1,7 @@
 package io.invoicestreams.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static io.restassured.RestAssured.given;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,8 +18,23 @@ class ProtectedReadsTest {
     public static class ProtectReads implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("invoice.security.protect-reads", "true");
+            // Two keys under their names of the last release: this profile also shows they still reach the service.
+            return Map.of("invoice.security.protect-reads", "true",
+                    "invoice.projections.totals-write-concurrency", "3",
+                    "invoice.stream.max-shard-workers", "5");
         }
+    }
+
+    @jakarta.inject.Inject
+    io.invoicestreams.app.totals.TotalsConfig totals;
+
+    @jakarta.inject.Inject
+    io.invoicestreams.app.source.StreamConfig stream;
+
+    @Test
+    void keys_renamed_by_the_grouping_by_feature_still_reach_the_service_under_their_old_names() {
+        assertThat(totals.writeConcurrency()).isEqualTo(3);
+        assertThat(stream.maxShardWorkers()).isEqualTo(5);
     }
 
     @Test

@@ -39,8 +39,8 @@ final class ServiceChecks {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("invoice.data-dir", data.toString());
         settings.put("invoice.table", name + "_" + run);
-        settings.put("invoice.projections.totals-table", name + "Total_" + run);
-        settings.put("invoice.projections.country-verification-table", name + "Action_" + run);
+        settings.put("invoice.read-models.totals.table", name + "Total_" + run);
+        settings.put("invoice.read-models.country-verification.table", name + "Action_" + run);
         settings.put("invoice.dynamodb.local.enabled", "false");
         settings.put("invoice.dynamodb.endpoint", dynamoDb.toString());
         settings.put("invoice.store.url", storeUrl);

@@ -1,7 +1,7 @@
 package io.invoicestreams.app.countryverification;
 
 import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
-import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.readmodel.ReadModelsConfig;
 import io.invoicestreams.app.Metrics;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
@@ -18,11 +18,10 @@ public class CountryVerificationAssembly {
 
     @Produces
     @Singleton
-    CountryVerificationStore store(DynamoDbClient dynamoDb, InvoiceStreamsConfig config) {
-        var p = config.projections();
-        DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb,
-                p.countryVerificationTable());
-        if (p.createTables()) {
+    CountryVerificationStore store(DynamoDbClient dynamoDb, CountryVerificationConfig config,
+                                   ReadModelsConfig readModels) {
+        DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, config.table());
+        if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }
         return store;

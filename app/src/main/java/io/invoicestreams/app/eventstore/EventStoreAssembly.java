@@ -15,6 +15,7 @@ import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.app.Metrics;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
+import io.invoicestreams.app.readmodel.ReadModelsConfig;
 import io.quarkus.arc.All;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -88,8 +89,13 @@ public class EventStoreAssembly {
     @Produces
     @Singleton
     InvoiceEventStore store(JdbcTransactions transactions, @All List<ReadModelBinding> readModels,
-                            InvoiceStreamsConfig config, NodeId node, Clock clock) {
-        var p = config.projections();
+                            InvoiceStreamsConfig config, ReadModelsConfig readModelsConfig, NodeId node,
+                            Clock clock) {
+        var p = readModelsConfig.processing();
+        if (p.batchSize() < 1 || p.segments() < 1) {
+            throw new IllegalArgumentException("invoice.read-models.processing.batch-size and .segments must be 1 or"
+                    + " more, were " + p.batchSize() + " and " + p.segments());
+        }
         List<ProjectionProcessors.Projection> running = ReadModels.inOrder(readModels).stream()
                 .filter(ReadModelBinding::runsHere)
                 .map(r -> new ProjectionProcessors.Projection(r.name(), r.handler().get(), r.model().historyIsNew(),

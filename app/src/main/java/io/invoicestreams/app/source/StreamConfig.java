@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** How the DynamoDB stream is polled. The README's configuration table lists the same keys. */
-@ConfigMapping(prefix = "invoice.stream")
+@ConfigMapping(prefix = "invoice.source.dynamodb-streams")
 public interface StreamConfig {
     /** Records per GetRecords call, 1 to 1000; one batch is one transaction. */
     @WithDefault("1000")

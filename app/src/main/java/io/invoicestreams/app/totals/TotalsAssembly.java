@@ -2,7 +2,7 @@ package io.invoicestreams.app.totals;
 
 import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
 import io.invoicestreams.app.Closing;
-import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.app.readmodel.ReadModelsConfig;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.totals.TotalsProjection;
@@ -20,11 +20,14 @@ public class TotalsAssembly {
 
     @Produces
     @Singleton
-    TotalsStore totals(DynamoDbClient dynamoDb, InvoiceStreamsConfig config, Currency currency) {
-        var p = config.projections();
-        DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, p.totalsTable(), currency,
-                p.totalsWriteConcurrency());
-        if (p.createTables()) {
+    TotalsStore totals(DynamoDbClient dynamoDb, TotalsConfig config, ReadModelsConfig readModels, Currency currency) {
+        if (config.writeConcurrency() < 1) {
+            throw new IllegalArgumentException("invoice.read-models.totals.write-concurrency must be 1 or more, was "
+                    + config.writeConcurrency());
+        }
+        DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, config.table(), currency,
+                config.writeConcurrency());
+        if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }
         return store;
@@ -38,8 +41,7 @@ public class TotalsAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(TotalsStore store, InvoiceStreamsConfig config) {
-        return ReadModelBinding.of(ReadModels.TOTALS.model(),
-                new TotalsProjection(store, config.projections().coalesceTotals()));
+    ReadModelBinding readModel(TotalsStore store, TotalsConfig config) {
+        return ReadModelBinding.of(ReadModels.TOTALS.model(), new TotalsProjection(store, config.coalesce()));
     }
 }

@@ -1,0 +1,34 @@
+package io.invoicestreams.app.readmodel;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * What every read model shares: its tables and its processor. Each read model's own keys sit under
+ * {@code invoice.read-models.NAME} in its feature. The README's configuration table lists the same keys.
+ */
+@ConfigMapping(prefix = "invoice.read-models")
+public interface ReadModelsConfig {
+
+    /** Create the read models' tables when they do not exist. */
+    @WithDefault("true")
+    boolean createTables();
+
+    Processing processing();
+
+    /** Each read model's pooled streaming processor. */
+    interface Processing {
+        /** Events per processor batch, 1 or more; the totals are written once per invoice per batch. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Segments of each processor, 1 or more: how many threads, on one node or several, share a read model. */
+        @WithDefault("4")
+        int segments();
+
+        /** How often a processor looks for segments that nobody processes. */
+        @WithDefault("1s")
+        Duration claimInterval();
+    }
+}
