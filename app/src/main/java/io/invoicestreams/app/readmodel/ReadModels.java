@@ -13,7 +13,7 @@ import java.util.Optional;
  * The read models of the service: a new one is one constant here, plus its feature's package. The command line
  * needs the names before the container starts (to check {@code rebuild NAME} and print the help), so the
  * descriptions live here rather than in the container; each feature binds its constant to a handler
- * ({@link ReadModelBinding}), and {@code ReadModelsTest} fails when one is not bound or missing from a derived list.
+ * ({@link ReadModelBinding}), and {@code ReadModelsIT} fails when one is not bound or missing from a derived list.
  */
 public enum ReadModels {
     TOTALS(new ReadModel(TotalsProjection.NAME, "InvoiceTotal: the running total per invoice and currency",

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * HTTP Basic; a read key is refused there; reads are open. Every refusal is problem+json with a challenge.
  */
 @QuarkusTest
-class SecurityApiTest {
+class SecurityApiIT {
 
     private static final String[] ADMIN_GETS = {"/admin/parked", "/admin/dlq/totals"};
 

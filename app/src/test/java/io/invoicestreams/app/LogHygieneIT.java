@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * email or document at INFO. The test profile writes the log to a file, which this test reads back.
  */
 @QuarkusTest
-class LogHygieneTest {
+class LogHygieneIT {
 
     private static final Path LOG = Path.of("target/test-data/quarkus.log");
 

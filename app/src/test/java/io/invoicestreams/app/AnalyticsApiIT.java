@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The reports over the archive, checked against sums computed here from the archive's files. */
 @QuarkusTest
-class AnalyticsApiTest {
+class AnalyticsApiIT {
 
     private static final Path ARCHIVE = Path.of("target/test-data/archive/Invoice");
 

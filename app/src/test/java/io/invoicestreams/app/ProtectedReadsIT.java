@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** With invoice.security.protect-reads, the read endpoints need a key too; health stays open for the platform. */
 @QuarkusTest
-@TestProfile(ProtectedReadsTest.ProtectReads.class)
-class ProtectedReadsTest {
+@TestProfile(ProtectedReadsIT.ProtectReads.class)
+class ProtectedReadsIT {
 
     public static class ProtectReads implements QuarkusTestProfile {
         @Override

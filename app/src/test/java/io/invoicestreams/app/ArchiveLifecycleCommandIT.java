@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * deletes nothing, and refuses a retention S3 would refuse, or one under seven years unless that is intended.
  */
 @QuarkusTest
-class ArchiveLifecycleCommandTest {
+class ArchiveLifecycleCommandIT {
 
     @Inject
     ArchiveCommand command;

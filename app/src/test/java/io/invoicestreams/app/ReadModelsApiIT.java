@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The reporting API, the verifier administration and the rebuild endpoint on the running service. */
 @QuarkusTest
-class ReadModelsApiTest {
+class ReadModelsApiIT {
 
     @Inject
     software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;

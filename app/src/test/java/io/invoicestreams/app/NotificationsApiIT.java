@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * SQS (ElasticMQ), read back over the SQS protocol; a refused publish is parked and delivered by the retry.
  */
 @QuarkusTest
-class NotificationsApiTest {
+class NotificationsApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

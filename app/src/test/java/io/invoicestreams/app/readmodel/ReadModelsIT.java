@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * native image would not keep its handler, or {@code GET /projections} does not show it.
  */
 @QuarkusTest
-class ReadModelsTest {
+class ReadModelsIT {
 
     @Inject
     @All

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** GET /search on the running service, fed by the stream; its errors; and its rebuild with the index swap. */
 @QuarkusTest
-class SearchApiTest {
+class SearchApiIT {
 
     @Inject
     software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;

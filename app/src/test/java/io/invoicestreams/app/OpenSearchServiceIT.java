@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The whole service with its search index on a real OpenSearch node: a table change is searchable through /search. */
 @QuarkusTest
-@TestProfile(OpenSearchServiceTest.OnOpenSearch.class)
-class OpenSearchServiceTest {
+@TestProfile(OpenSearchServiceIT.OnOpenSearch.class)
+class OpenSearchServiceIT {
 
     /** Search on OpenSearch under an alias of its own, with its own event store and data folder. */
     public static class OnOpenSearch implements QuarkusTestProfile {

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The running service on its embedded parts: DynamoDB Local as a child JVM and H2. */
 @QuarkusTest
-class ServiceTest {
+class ServiceIT {
 
     @Inject
     software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;

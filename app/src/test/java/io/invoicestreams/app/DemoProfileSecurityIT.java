@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** The demo profile switches the checks off, and only that: admin endpoints answer without a key. */
 @QuarkusTest
-@TestProfile(DemoProfileSecurityTest.Demo.class)
-class DemoProfileSecurityTest {
+@TestProfile(DemoProfileSecurityIT.Demo.class)
+class DemoProfileSecurityIT {
 
     /** The demo profile's one security setting, on top of the test profile's ports and folders. */
     public static class Demo implements QuarkusTestProfile {

@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * its UTC hour in the bucket, and the daily report reads it back through the local cache of the day's prefix.
  */
 @QuarkusTest
-@TestProfile(S3ArchiveServiceTest.OnS3.class)
-class S3ArchiveServiceTest {
+@TestProfile(S3ArchiveServiceIT.OnS3.class)
+class S3ArchiveServiceIT {
 
     /**
      * The archive in a fresh bucket on s3proxy, with its own event store and data folder. The profile and the test
