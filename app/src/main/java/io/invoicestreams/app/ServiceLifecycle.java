@@ -84,13 +84,26 @@ public class ServiceLifecycle {
         return Optional.ofNullable(started);
     }
 
+    /** Stops what runs, in reverse: the source, the retry timer, each feature's background work, the store. */
     void onStop(@Observes ShutdownEvent event) {
         ChangeSource running = started;
         if (running != null) {
             Closing.close(running);
         }
-        if (invocation.mode().runsStore() && store.isResolvable()) {
+        if (!invocation.mode().runsStore()) {
+            return;
+        }
+        try {
+            if (invocation.mode() == Mode.SERVE) {
+                Closing.close(deadLetterRetry.get());
+            }
+            for (ReadModelBinding readModel : readModels) {
+                readModel.hooks().stopping();
+            }
             Closing.close(store.get());
+        } catch (RuntimeException e) {
+            // A start-up that failed half-way: what did not start cannot be made now, and need not be stopped.
+            LOG.warnf("Stopping after a failed start-up: %s", e.toString());
         }
     }
 

@@ -176,6 +176,11 @@ public class AuditArchiveAssembly {
                     }
 
                     @Override
+                    public void stopping() {
+                        timer.close();
+                    }
+
+                    @Override
                     public Optional<String> partInThisNode() {
                         return storage.s3().isPresent() ? Optional.empty()
                                 : Optional.of("the archive folder (invoice.archive.s3.bucket)");

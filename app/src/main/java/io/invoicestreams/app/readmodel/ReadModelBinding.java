@@ -69,6 +69,10 @@ public record ReadModelBinding(ReadModel model, boolean enabled, Optional<Object
         default void started(ProjectionControl control) {
         }
 
+        /** At shutdown, before the store stops: stop what the feature runs in the background. Idempotent. */
+        default void stopping() {
+        }
+
         /** After a rebuild of this read model started on this node. */
         default void rebuildStarted(ProjectionControl control) {
         }
