@@ -14,4 +14,17 @@ public record Invocation(Command command, List<String> arguments) {
     public Mode mode() {
         return command.mode();
     }
+
+    /**
+     * Refuses a part that this command's mode does not run, so that an offline command reaching for it fails loudly
+     * instead of starting it.
+     *
+     * @param what what the part does, as in "start DynamoDB"
+     */
+    public void requireStore(String what) {
+        if (!mode().runsStore()) {
+            throw new IllegalStateException("the " + command.word() + " command reads the archive only; it must not "
+                    + what);
+        }
+    }
 }

@@ -38,10 +38,7 @@ public class DynamoDbAssembly {
     @Produces
     @Singleton
     Endpoint endpoint(InvoiceStreamsConfig config, DataDir data, Invocation invocation) {
-        if (!invocation.mode().runsStore()) {
-            throw new IllegalStateException("the " + invocation.command().word() + " command reads the archive only;"
-                    + " it must not start DynamoDB");
-        }
+        invocation.requireStore("start DynamoDB");
         var d = config.dynamodb();
         if (d.endpoint().isPresent()) {
             return new Endpoint(new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1"))),

@@ -52,10 +52,7 @@ public class EventStoreAssembly {
     @Produces
     @Singleton
     StoreDatabase database(InvoiceStreamsConfig config, DataDir data, Invocation invocation) {
-        if (!invocation.mode().runsStore()) {
-            throw new IllegalStateException("the " + invocation.command().word() + " command reads the archive only;"
-                    + " it must not open the event store");
-        }
+        invocation.requireStore("open the event store");
         String url = config.store().url().filter(u -> !u.isBlank())
                 .orElseGet(() -> EventStoreDatabase.h2FileUrl(data.path()));
         return new StoreDatabase(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
