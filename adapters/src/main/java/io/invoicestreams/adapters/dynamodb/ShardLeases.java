@@ -60,9 +60,23 @@ public final class ShardLeases {
         }
     }
 
-    /** Stores the checkpoint inside the caller's transaction; throws when another node holds the claim. */
+    /**
+     * Another node holds the lease now (this one was silent past the claim timeout): whatever this node read of the
+     * shard since its last checkpoint is left to the new holder.
+     */
+    public static final class LeaseLost extends IllegalStateException {
+        LeaseLost(String leaseName, Throwable cause) {
+            super("the lease " + leaseName + " is held by another node", cause);
+        }
+    }
+
+    /** Stores the checkpoint inside the caller's transaction; throws {@link LeaseLost} when another node holds it. */
     public void checkpoint(String leaseName, ShardCheckpoint checkpoint) {
-        tokenStore.storeToken(checkpoint, leaseName, SEGMENT);
+        try {
+            tokenStore.storeToken(checkpoint, leaseName, SEGMENT);
+        } catch (UnableToClaimTokenException e) {
+            throw new LeaseLost(leaseName, e);
+        }
     }
 
     /** Stores the checkpoint in a transaction of its own, such as the end of a shard with no last records. */
@@ -70,9 +84,15 @@ public final class ShardLeases {
         transactions.executeInTransaction(() -> checkpoint(leaseName, checkpoint));
     }
 
-    /** Keeps the claim alive while the shard is idle. */
+    /** Keeps the claim alive while the shard is idle; throws {@link LeaseLost} when another node holds it. */
     public void extend(String leaseName) {
-        transactions.executeInTransaction(() -> tokenStore.extendClaim(leaseName, SEGMENT));
+        transactions.executeInTransaction(() -> {
+            try {
+                tokenStore.extendClaim(leaseName, SEGMENT);
+            } catch (UnableToClaimTokenException e) {
+                throw new LeaseLost(leaseName, e);
+            }
+        });
     }
 
     public void release(String leaseName) {
