@@ -1,6 +1,7 @@
 package io.invoicestreams.app;
 
-import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
+import io.invoicestreams.projections.reporting.InvoiceTransactions;
+
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.projections.countryverification.CountryVerificationStore;
 import io.invoicestreams.projections.totals.TotalsStore;
@@ -8,7 +9,6 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.invoicestreams.adapters.dynamodb.InvoiceTransactionsQueries;
 import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.Money;
@@ -47,7 +47,7 @@ import java.util.Optional;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class InvoicesResource {
 
-    private final InvoiceTransactionsQueries queries;
+    private final InvoiceTransactions queries;
     private final TotalsStore totals;
     private final CountryVerificationStore countryVerification;
     private final CommandGateway commands;
@@ -55,7 +55,7 @@ public class InvoicesResource {
     private final ObjectMapper json;
     private final Clock clock;
 
-    InvoicesResource(InvoiceTransactionsQueries queries, TotalsStore totals,
+    InvoicesResource(InvoiceTransactions queries, TotalsStore totals,
                      CountryVerificationStore countryVerification, CommandGateway commands,
                      ProjectionControl projections, ObjectMapper json, Clock clock) {
         this.queries = queries;
@@ -115,8 +115,8 @@ public class InvoicesResource {
                     + " bytes, as a TransactionIdentifier is; it was " + prefix.getBytes(StandardCharsets.UTF_8).length);
         }
         int limit = Problems.intParam("limit", limitParam);
-        if (limit < 1 || limit > InvoiceTransactionsQueries.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be between 1 and " + InvoiceTransactionsQueries.MAX_LIMIT
+        if (limit < 1 || limit > InvoiceTransactions.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + InvoiceTransactions.MAX_LIMIT
                     + ", was " + limit);
         }
         var page = queries.transactions(number, Optional.ofNullable(prefix), limit,

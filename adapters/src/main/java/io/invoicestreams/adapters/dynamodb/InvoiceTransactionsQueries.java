@@ -1,5 +1,7 @@
 package io.invoicestreams.adapters.dynamodb;
 
+import io.invoicestreams.projections.reporting.InvoiceTransactions;
+
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.change.ChangeTranslator;
 import java.nio.charset.StandardCharsets;
@@ -19,21 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * without {@code begins_with} on {@code TransactionIdentifier}, a page at a time. The page token is opaque to
  * callers: the last key read, bound to its invoice and base64url-encoded.
  */
-public final class InvoiceTransactionsQueries {
-
-    /** The largest page a caller may ask for. */
-    public static final int MAX_LIMIT = 1000;
-
-    /** One item of the table, attributes as stored; {@code Amount} is text such as "$100". */
-    public record Page(List<Map<String, Object>> items, Optional<String> next) {
-    }
-
-    /** A page token that is not one of ours, or that belongs to another invoice or prefix. */
-    public static final class BadPageToken extends IllegalArgumentException {
-        public BadPageToken(String message) {
-            super(message);
-        }
-    }
+public final class InvoiceTransactionsQueries implements InvoiceTransactions {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -43,11 +31,7 @@ public final class InvoiceTransactionsQueries {
         this.table = Objects.requireNonNull(table, "table");
     }
 
-    /**
-     * @param prefix empty for every transaction of the invoice
-     * @param limit  1 to {@link #MAX_LIMIT} items
-     * @param next   the token of the previous page, or empty for the first
-     */
+    @Override
     public Page transactions(InvoiceNumber invoice, Optional<String> prefix, int limit, Optional<String> next) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);

@@ -8,6 +8,7 @@ import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.CoreAssembly.DataDir;
 import io.invoicestreams.app.Invocation;
 import io.invoicestreams.app.InvoiceStreamsConfig;
+import io.invoicestreams.projections.reporting.InvoiceTransactions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -94,7 +95,7 @@ public class DynamoDbAssembly {
 
     @Produces
     @Singleton
-    InvoiceTransactionsQueries queries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
+    InvoiceTransactions queries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
         return new InvoiceTransactionsQueries(dynamoDb, table.tableName());
     }
 
