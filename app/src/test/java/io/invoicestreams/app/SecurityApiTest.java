@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * HTTP Basic; a read key is refused there; reads are open. Every refusal is problem+json with a challenge.
  */
 @QuarkusTest
-class SecurityApiIT {
+@io.quarkus.test.junit.TestProfile(InMemoryPorts.Profile.class)
+class SecurityApiTest {
 
     private static final String[] ADMIN_GETS = {"/admin/parked", "/admin/dlq/totals"};
 

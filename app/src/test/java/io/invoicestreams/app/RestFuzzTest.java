@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * error is problem+json with a detail, never a stack trace.
  */
 @QuarkusTest
-class RestFuzzIT {
+@io.quarkus.test.junit.TestProfile(InMemoryPorts.Profile.class)
+class RestFuzzTest {
 
     /** Values that have broken services before: traversal, control characters, injection, size, odd numbers. */
     private static final List<String> HOSTILE = List.of("", " ", "../../etc/passwd", "..%2F..%2Fetc", "%00", "\u0000",

@@ -10,14 +10,16 @@ import org.junit.jupiter.api.Test;
 
 /** The demo profile switches the checks off, and only that: admin endpoints answer without a key. */
 @QuarkusTest
-@TestProfile(DemoProfileSecurityIT.Demo.class)
-class DemoProfileSecurityIT {
+@TestProfile(DemoProfileSecurityTest.Demo.class)
+class DemoProfileSecurityTest {
 
     /** The demo profile's one security setting, on top of the test profile's ports and folders. */
-    public static class Demo implements QuarkusTestProfile {
+    public static class Demo extends InMemoryPorts.Profile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("invoice.security.enabled", "false");
+            Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
+            overrides.put("invoice.security.enabled", "false");
+            return overrides;
         }
     }
 

@@ -12,16 +12,18 @@ import org.junit.jupiter.api.Test;
 
 /** With invoice.security.protect-reads, the read endpoints need a key too; health stays open for the platform. */
 @QuarkusTest
-@TestProfile(ProtectedReadsIT.ProtectReads.class)
-class ProtectedReadsIT {
+@TestProfile(ProtectedReadsTest.ProtectReads.class)
+class ProtectedReadsTest {
 
-    public static class ProtectReads implements QuarkusTestProfile {
+    public static class ProtectReads extends InMemoryPorts.Profile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
+            overrides.put("invoice.security.protect-reads", "true");
             // Two keys under their names of the last release: this profile also shows they still reach the service.
-            return Map.of("invoice.security.protect-reads", "true",
-                    "invoice.projections.totals-write-concurrency", "3",
-                    "invoice.stream.max-shard-workers", "5");
+            overrides.put("invoice.projections.totals-write-concurrency", "3");
+            overrides.put("invoice.stream.max-shard-workers", "5");
+            return overrides;
         }
     }
 
