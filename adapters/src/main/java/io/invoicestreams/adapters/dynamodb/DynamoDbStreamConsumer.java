@@ -1,29 +1,23 @@
 package io.invoicestreams.adapters.dynamodb;
 
-import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
 import io.invoicestreams.adapters.source.ChangeSource;
 import io.invoicestreams.adapters.source.SourceStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
-import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -39,11 +33,12 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *   <li>reports TrimmedDataAccessException loudly, as a gap, and goes on from the trim horizon;</li>
  *   <li>follows a new stream ARN when the table's stream is re-enabled, after the old stream is read out.</li>
  * </ul>
+ * This class is the coordinator: it finds the stream and its shards, claims them up to this node's share and hands
+ * each to a {@link ShardWorker}, which reads it through a {@link ShardReader}; both share a {@link ConsumerState}.
  */
 public final class DynamoDbStreamConsumer implements ChangeSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamConsumer.class);
-    private static final int FAILURES_BEFORE_ISOLATION = 3;
 
     /** How the consumer polls. */
     public record Settings(int batchSize, Duration minIdleBackoff, Duration maxIdleBackoff, Duration maxErrorBackoff,
@@ -74,18 +69,8 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
 
     private final ExecutorService workers;
     private final Thread coordinator;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final Set<String> finished = ConcurrentHashMap.newKeySet();
-    private final Object wakeUp = new Object();
-    private final AtomicReference<String> currentStream = new AtomicReference<>();
-    private final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
-    private final AtomicReference<String> lastError = new AtomicReference<>();
-    private final AtomicReference<String> dataLoss = new AtomicReference<>();
-    private final AtomicReference<Instant> failingSince = new AtomicReference<>();
-    /** Shards this node hands back at the next record batch, to keep to its share. */
-    private final Set<String> toRelease = ConcurrentHashMap.newKeySet();
+    private final ConsumerState state;
     private volatile java.util.function.IntUnaryOperator share = java.util.function.IntUnaryOperator.identity();
-    private volatile boolean stopping;
 
     public DynamoDbStreamConsumer(InvoiceTransactionsTable table, DynamoDbStreamsClient streams,
                                   StreamRecordDecoder decoder, StreamBatchIngestor ingestor, ShardLeases leases,
@@ -98,6 +83,7 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.state = new ConsumerState(clock);
         this.workers = Executors.newFixedThreadPool(settings.maxShardWorkers(), Thread.ofPlatform()
                 .name("stream-shard-", 0).daemon(true).factory());
         this.coordinator = Thread.ofPlatform().name("stream-coordinator").daemon(true).unstarted(this::coordinate);
@@ -117,19 +103,20 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
 
     @Override
     public SourceStatus status() {
-        return new SourceStatus(coordinator.isAlive() && !stopping, Optional.ofNullable(currentStream.get()), running.size(),
-                lastPoll.get(), Optional.ofNullable(lastError.get()), Optional.ofNullable(dataLoss.get()),
-                Optional.ofNullable(failingSince.get()));
+        return new SourceStatus(coordinator.isAlive() && !state.stopping(),
+                Optional.ofNullable(state.currentStream.get()), state.running.size(), state.lastPoll.get(),
+                Optional.ofNullable(state.lastError.get()), Optional.ofNullable(state.dataLoss.get()),
+                Optional.ofNullable(state.failingSince.get()));
     }
 
     private void coordinate() {
         Backoff backoff = new Backoff(settings.minIdleBackoff(), settings.maxErrorBackoff());
         List<String> pendingStreams = new ArrayList<>();
-        while (!stopping) {
+        while (!state.stopping()) {
             try {
                 Optional<String> latest = table.latestStreamArn();
                 if (latest.isEmpty()) {
-                    error("table " + table.tableName() + " has no stream enabled; waiting for one");
+                    state.error("table " + table.tableName() + " has no stream enabled; waiting for one");
                 } else if (!pendingStreams.contains(latest.get())) {
                     if (!pendingStreams.isEmpty()) {
                         LOG.info("The table's stream changed to {}; it is read after the previous stream is read out",
@@ -137,9 +124,9 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                     }
                     pendingStreams.add(latest.get());
                 }
-                while (!pendingStreams.isEmpty() && !stopping) {
+                while (!pendingStreams.isEmpty() && !state.stopping()) {
                     String streamArn = pendingStreams.getFirst();
-                    currentStream.set(streamArn);
+                    state.currentStream.set(streamArn);
                     boolean readOut = assignShards(streamArn);
                     if (readOut && pendingStreams.size() > 1) {
                         LOG.info("Stream {} is read out; following {}", streamArn, pendingStreams.get(1));
@@ -148,21 +135,21 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                     }
                     break;
                 }
-                if (latest.isPresent() && running.isEmpty()) {
+                if (latest.isPresent() && state.running.isEmpty()) {
                     // This node reads no shard now (another node holds them all): the stream answering is its
                     // poll, so readiness does not take a node that waits its turn for a broken one.
-                    lastPoll.set(clock.instant());
+                    state.lastPoll.set(clock.instant());
                 }
-                lastError.set(null);
+                state.lastError.set(null);
                 backoff.reset();
-                pause(settings.shardRefreshInterval());
+                state.pause(settings.shardRefreshInterval());
             } catch (SdkException e) {
-                error("cannot describe the table or its stream: " + e.getMessage());
-                pause(backoff.next());
+                state.error("cannot describe the table or its stream: " + e.getMessage());
+                state.pause(backoff.next());
             } catch (RuntimeException e) {
-                error("shard assignment failed: " + e);
+                state.error("shard assignment failed: " + e);
                 LOG.error("Shard assignment failed", e);
-                pause(backoff.next());
+                state.pause(backoff.next());
             }
         }
     }
@@ -180,19 +167,19 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         int limit = Math.min(settings.maxShardWorkers(), share.applyAsInt(readable(streamArn, shards)));
         for (Shard shard : shards.values()) {
             String lease = ShardLeases.leaseName(streamArn, shard.shardId());
-            if (finished.contains(lease)) {
+            if (state.finished.contains(lease)) {
                 continue;
             }
             allEnded = false;
-            if (running.contains(lease)) {
+            if (state.running.contains(lease)) {
                 continue;
             }
             String parent = shard.parentShardId();
             if (parent != null && shards.containsKey(parent)
-                    && !finished.contains(ShardLeases.leaseName(streamArn, parent))) {
+                    && !state.finished.contains(ShardLeases.leaseName(streamArn, parent))) {
                 continue; // the parent's records come first
             }
-            if (running.size() >= limit) {
+            if (state.running.size() >= limit) {
                 break;
             }
             Optional<ShardCheckpoint> claimed = leases.claim(lease);
@@ -200,18 +187,19 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
                 continue; // another instance reads it
             }
             if (claimed.get().shardEnded()) {
-                finished.add(lease);
+                state.finished.add(lease);
                 leases.release(lease);
                 continue;
             }
-            running.add(lease);
+            state.running.add(lease);
             LOG.info("Reading shard {} of {} from {}", shard.shardId(), streamArn,
                     claimed.get().hasPosition() ? "after " + claimed.get().sequenceNumber() : "TRIM_HORIZON");
-            workers.execute(() -> readShard(streamArn, shard.shardId(), lease, claimed.get()));
+            workers.execute(new ShardWorker(streams, decoder, ingestor, leases, metrics, settings, clock, state, streamArn,
+                    shard.shardId(), lease, claimed.get()));
         }
-        List<String> held = new ArrayList<>(running);
+        List<String> held = new ArrayList<>(state.running);
         for (int i = 0; i < held.size() - limit; i++) {
-            toRelease.add(held.get(i)); // above this node's share: handed back for another node to claim
+            state.toRelease.add(held.get(i)); // above this node's share: handed back for another node to claim
         }
         return allEnded;
     }
@@ -222,8 +210,8 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         for (Shard shard : shards.values()) {
             String parent = shard.parentShardId();
             boolean parentPending = parent != null && shards.containsKey(parent)
-                    && !finished.contains(ShardLeases.leaseName(streamArn, parent));
-            if (!finished.contains(ShardLeases.leaseName(streamArn, shard.shardId())) && !parentPending) {
+                    && !state.finished.contains(ShardLeases.leaseName(streamArn, parent));
+            if (!state.finished.contains(ShardLeases.leaseName(streamArn, shard.shardId())) && !parentPending) {
                 readable++;
             }
         }
@@ -248,147 +236,9 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         return shards;
     }
 
-    private void readShard(String streamArn, String shardId, String lease, ShardCheckpoint start) {
-        ShardCheckpoint checkpoint = start;
-        Backoff idle = new Backoff(settings.minIdleBackoff(), settings.maxIdleBackoff());
-        Backoff failing = new Backoff(settings.minIdleBackoff(), settings.maxErrorBackoff());
-        Instant lastExtend = clock.instant();
-        int failuresOfThisBatch = 0;
-        ShardReader reader = new ShardReader(streams, streamArn, shardId,
-                checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null, settings.batchSize(), this::reportGap);
-        try {
-            while (!stopping) {
-                if (toRelease.remove(lease)) {
-                    LOG.info("Handing shard {} back: another node takes it, to share the work", shardId);
-                    break; // released below
-                }
-                ShardReader.Page page = reader.next();
-                lastPoll.set(clock.instant());
-                List<Record> records = page.records();
-                if (records.isEmpty()) {
-                    failingSince.set(null);
-                }
-                if (!records.isEmpty()) {
-                    List<Decoded> batch = new ArrayList<>(records.size());
-                    for (Record r : records) {
-                        batch.add(decoder.decode(shardId, r));
-                    }
-                    Record newest = records.getLast();
-                    ShardCheckpoint after = checkpoint.after(page.newestSequence(), page.ended());
-                    try {
-                        if (failuresOfThisBatch >= FAILURES_BEFORE_ISOLATION) {
-                            ingestor.ingestIsolated(lease, batch, after);
-                        } else {
-                            ingestor.ingest(lease, batch, after);
-                        }
-                    } catch (RuntimeException e) {
-                        if (lostClaim(e)) {
-                            throw e;
-                        }
-                        failuresOfThisBatch++;
-                        metrics.batchFailed();
-                        error("a batch of shard " + shardId + " failed (attempt " + failuresOfThisBatch + "): " + e);
-                        LOG.warn("A batch of {} records of shard {} failed; retrying from {}", records.size(), shardId,
-                                checkpoint.sequenceNumber(), e);
-                        pause(failing.next());
-                        reader.rewind(checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null);
-                        continue;
-                    }
-                    failuresOfThisBatch = 0;
-                    failing.reset();
-                    failingSince.set(null);
-                    idle.reset();
-                    checkpoint = after;
-                    lastExtend = clock.instant();
-                    Instant created = newest.dynamodb().approximateCreationDateTime();
-                    if (created != null) {
-                        metrics.lag(Duration.between(created, clock.instant()).isNegative() ? Duration.ZERO
-                                : Duration.between(created, clock.instant()));
-                    }
-                } else {
-                    metrics.lag(Duration.ZERO);
-                }
-                if (page.ended()) {
-                    if (records.isEmpty()) {
-                        ShardCheckpoint ended = checkpoint.after(null, true);
-                        leases.checkpointAlone(lease, ended);
-                    }
-                    LOG.info("Shard {} is closed and read to its end", shardId);
-                    finished.add(lease);
-                    leases.release(lease);
-                    return;
-                }
-                if (records.isEmpty()) {
-                    if (Duration.between(lastExtend, clock.instant()).compareTo(settings.claimExtendInterval()) >= 0) {
-                        leases.extend(lease);
-                        lastExtend = clock.instant();
-                    }
-                    pause(idle.next());
-                }
-            }
-            leases.release(lease);
-        } catch (RuntimeException e) {
-            if (lostClaim(e)) {
-                LOG.warn("Lost the claim on shard {} to another instance; stopping to read it", shardId);
-            } else {
-                error("reading shard " + shardId + " failed: " + e);
-                LOG.error("Reading shard {} failed; it will be claimed again", shardId, e);
-                leases.release(lease);
-                pause(failing.next());
-            }
-        } finally {
-            running.remove(lease);
-            toRelease.remove(lease);
-            synchronized (wakeUp) {
-                wakeUp.notifyAll();
-            }
-        }
-    }
-
-    private void reportGap(String shardId, String afterSequence) {
-        metrics.trimmedData(shardId);
-        String message = "DATA LOST UPSTREAM: records of shard " + shardId + " after sequence "
-                + afterSequence + " were trimmed from the stream (24-hour retention) before they were"
-                + " read; reading on from the trim horizon. Bootstrap the table to recover the current state.";
-        error(message);
-        dataLoss.set(clock.instant() + " " + message);
-        LOG.error(message);
-    }
-
-    private static boolean lostClaim(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ShardLeases.LeaseLost) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void error(String message) {
-        lastError.set(message);
-        failingSince.compareAndSet(null, clock.instant());
-    }
-
-    private void pause(Duration duration) {
-        synchronized (wakeUp) {
-            if (stopping) {
-                return;
-            }
-            try {
-                wakeUp.wait(Math.max(1, duration.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
-        }
-    }
-
     @Override
     public void close() {
-        stopping = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
+        state.stop();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(15, TimeUnit.SECONDS)) {
