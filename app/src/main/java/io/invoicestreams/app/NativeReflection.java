@@ -12,14 +12,11 @@ import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
 import io.invoicestreams.domain.invoice.VerificationEvent;
 import io.invoicestreams.domain.invoice.VerifierOutcome;
 import io.invoicestreams.projections.audit.ArchiveRecord;
-import io.invoicestreams.projections.audit.AuditArchiveProjection;
-import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
-import io.invoicestreams.projections.totals.TotalsProjection;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image must keep for reflection: Axon serialises events and tokens with Jackson by class name and
- * builds the aggregate, the projections and their handlers reflectively; the REST answers are records. CI checks that the generated reflection configuration names
+ * builds the aggregate reflectively (each read model's assembly registers its own handler); the REST answers are records. CI checks that the generated reflection configuration names
  * every event and token class (.ci/check-native-reflection).
  */
 @RegisterForReflection(targets = {
@@ -37,14 +34,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         RemoveCountryVerifier.class,
         VerifierOutcome.class,
         ApplyTransactionChanges.class,
-        TotalsProjection.class,
-        CountryVerificationProjection.class,
-        AuditArchiveProjection.class,
-        io.invoicestreams.projections.notifications.NotificationsProjection.class,
         io.invoicestreams.adapters.eventstore.DeadLetters.Letter.class,
         DeadLettersResource.Parked.class,
         DeadLettersResource.Retried.class,
-        io.invoicestreams.projections.search.SearchProjection.class,
         io.invoicestreams.projections.search.SearchDocument.class,
         io.invoicestreams.projections.search.SearchResults.Hit.class,
         SearchResource.Page.class,

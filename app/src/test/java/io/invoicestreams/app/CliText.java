@@ -30,7 +30,17 @@ public final class CliText {
         return Main.check(args, sink, sink);
     }
 
-    public static List<Class<?>> nativeReflectionTargets() {
-        return List.of(NativeReflection.class.getAnnotation(RegisterForReflection.class).targets());
+    /** Every class that a {@code @RegisterForReflection} in the app names, wherever the annotation sits. */
+    public static java.util.Set<Class<?>> nativeReflectionTargets() {
+        java.util.Set<Class<?>> targets = new java.util.HashSet<>();
+        for (var type : new com.tngtech.archunit.core.importer.ClassFileImporter()
+                .withImportOption(com.tngtech.archunit.core.importer.ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.invoicestreams.app")) {
+            RegisterForReflection registered = type.reflect().getAnnotation(RegisterForReflection.class);
+            if (registered != null) {
+                targets.addAll(List.of(registered.targets()));
+            }
+        }
+        return targets;
     }
 }

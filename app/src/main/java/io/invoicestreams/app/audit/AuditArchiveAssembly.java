@@ -39,6 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * that read it back. The analytics and the retention read the archive alone, so the offline commands use them
  * without the event store.
  */
+// A native image keeps the read model's handler, which Axon calls reflectively.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = AuditArchiveProjection.class)
 @Singleton
 public class AuditArchiveAssembly {
 

@@ -13,6 +13,8 @@ import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The country verification read model: {@code InvoiceAction} in DynamoDB, counted where a verifier is assigned. */
+// A native image keeps the read model's handler, which Axon calls reflectively.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = CountryVerificationProjection.class)
 @Singleton
 public class CountryVerificationAssembly {
 

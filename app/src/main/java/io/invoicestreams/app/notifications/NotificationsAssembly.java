@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * for alerts, the log. Only the serving process sends; a rebuild never does, and {@code dlq} does only when the
  * channels are shared ones outside this JVM (ADR 0013).
  */
+// A native image keeps the read model's handler, which Axon calls reflectively.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = NotificationsProjection.class)
 @Singleton
 public class NotificationsAssembly {
 

@@ -20,6 +20,8 @@ import org.jboss.logging.Logger;
  * Full-text search over InvoiceDoc: Lucene in the JVM by default, or OpenSearch. A rebuild fills a new index
  * generation beside the one searches read and swaps it in once the replay has caught up (ADR 0012).
  */
+// A native image keeps the read model's handler, which Axon calls reflectively.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = SearchProjection.class)
 @Singleton
 public class SearchAssembly {
 

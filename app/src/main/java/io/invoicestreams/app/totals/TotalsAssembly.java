@@ -15,6 +15,8 @@ import java.util.Currency;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The totals read model: {@code InvoiceTotal} in DynamoDB, written once per invoice per batch. */
+// A native image keeps the read model's handler, which Axon calls reflectively.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = TotalsProjection.class)
 @Singleton
 public class TotalsAssembly {
 
