@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Every command of the command line, once: its name, its lines in the usage text, what it needs running, how its
@@ -137,10 +136,5 @@ public enum Command {
     static String words() {
         String[] all = Arrays.stream(values()).map(Command::word).toArray(String[]::new);
         return String.join(", ", Arrays.copyOf(all, all.length - 1)) + " and " + all[all.length - 1];
-    }
-
-    /** Predicate form, for filters. */
-    static Predicate<Command> in(Mode mode) {
-        return c -> c.mode == mode;
     }
 }

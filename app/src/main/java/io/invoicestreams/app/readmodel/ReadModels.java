@@ -7,7 +7,6 @@ import io.invoicestreams.projections.search.SearchProjection;
 import io.invoicestreams.projections.totals.TotalsProjection;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The read models of the service: a new one is one constant here, plus its feature's package. The command line
@@ -63,9 +62,5 @@ public enum ReadModels {
     public static List<ReadModelBinding> inOrder(java.util.Collection<ReadModelBinding> bindings) {
         List<ReadModel> order = all();
         return bindings.stream().sorted(java.util.Comparator.comparingInt(b -> order.indexOf(b.model()))).toList();
-    }
-
-    public static Optional<ReadModel> named(String name) {
-        return all().stream().filter(m -> m.name().equals(name)).findFirst();
     }
 }
