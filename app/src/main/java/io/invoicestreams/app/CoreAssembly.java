@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Currency;
-import java.util.List;
 
 /** What every feature shares: the invocation, the clock, the default currency, this node's name, the data folder. */
 @Singleton
@@ -28,7 +27,7 @@ public class CoreAssembly {
     @Produces
     @Singleton
     Invocation invocation(@CommandLineArguments String[] args) {
-        return new Invocation(Command.of(args).orElse(Command.SERVE), List.of(args));
+        return new Invocation(Command.of(args).orElse(Command.SERVE));
     }
 
     @Produces

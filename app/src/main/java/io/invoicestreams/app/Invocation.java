@@ -1,15 +1,12 @@
 package io.invoicestreams.app;
 
-import java.util.List;
-
 /**
  * The command this process runs, resolved once from the command line. Features read {@link #mode()} to know what
  * to start; nothing parses the arguments again.
  *
- * @param command   the command; serve when the command line is empty (as in tests)
- * @param arguments the whole command line
+ * @param command the command; serve when the command line is empty (as in tests)
  */
-public record Invocation(Command command, List<String> arguments) {
+public record Invocation(Command command) {
 
     public Mode mode() {
         return command.mode();

@@ -51,11 +51,12 @@ public class RenamedKeys implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
         String old = RENAMED.get(name);
-        if (old == null || (value != null && !isDefault(value))) {
+        // A value from the mappings' defaults is overridden by a key the operator set under its old name.
+        if (old == null || (value != null && !value.isDefault())) {
             return value;
         }
         ConfigValue legacy = context.proceed(old);
-        if (legacy == null || isDefault(legacy)) {
+        if (legacy == null || legacy.isDefault()) {
             return value;
         }
         if (WARNED.add(old)) {
@@ -71,10 +72,5 @@ public class RenamedKeys implements ConfigSourceInterceptor {
         Set<String> names = new LinkedHashSet<>();
         context.iterateNames().forEachRemaining(n -> names.add(OLD_TO_NEW.getOrDefault(n, n)));
         return names.iterator();
-    }
-
-    /** A value from the mappings' defaults, which a key set by the operator under its old name overrides. */
-    private static boolean isDefault(ConfigValue value) {
-        return value.isDefault();
     }
 }

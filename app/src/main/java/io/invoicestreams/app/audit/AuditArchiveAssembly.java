@@ -14,6 +14,7 @@ import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.app.Closing;
+import io.invoicestreams.app.Periodic;
 import io.invoicestreams.app.CoreAssembly.DataDir;
 import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
@@ -27,9 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -191,36 +189,17 @@ public class AuditArchiveAssembly {
     }
 
     /** Flushes the spool when it is due, every second, in the background. */
-    public static final class FlushTimer implements AutoCloseable {
-        private final ArchiveFlusher flusher;
-        private ScheduledExecutorService timer;
-
+    public static final class FlushTimer extends Periodic {
         FlushTimer(ArchiveFlusher flusher) {
-            this.flusher = flusher;
+            super("archive-flusher", Duration.ofSeconds(1), () -> flushIfDue(flusher));
         }
 
-        synchronized void start() {
-            if (timer != null) {
-                return;
-            }
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("archive-flusher")
-                    .factory());
-            timer.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
-        }
-
-        private void flushIfDue() {
+        private static void flushIfDue(ArchiveFlusher flusher) {
             try {
                 flusher.flushIfDue();
             } catch (RuntimeException e) {
                 LOG.warnf("Flushing the archive failed; its lines stay in the spool and are tried again: %s",
                         e.toString());
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (timer != null) {
-                timer.shutdownNow();
             }
         }
     }
