@@ -6,8 +6,9 @@ import io.invoicestreams.projections.countryverification.VerificationMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import io.invoicestreams.adapters.source.ShardLag;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The stream's metrics in Micrometer, exported at /q/metrics. */
 @jakarta.inject.Singleton
@@ -17,7 +18,9 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
     private final Counter eventsStored;
     private final Counter parked;
     private final Counter batchFailures;
-    private final AtomicLong lagMillis = new AtomicLong();
+    /** The lag of each shard this node reads now, and its gauge. */
+    private final Map<String, ShardLag> shardLags = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> shardGauges = new ConcurrentHashMap<>();
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,8 +30,8 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
                 .description("Stream records parked with a reason").register(registry);
         this.batchFailures = Counter.builder("invoice.stream.batch.failures")
                 .description("Stream batches that failed and were retried").register(registry);
-        Gauge.builder("invoice.stream.lag.seconds", lagMillis, v -> v.get() / 1000.0)
-                .description("ApproximateCreationDateTime age of the newest record read; 0 when at the tip")
+        Gauge.builder("invoice.stream.lag.max.seconds", shardLags, Metrics::maxLagSeconds)
+                .description("The largest lag of the shards this node reads; 0 only when every one is at its tip")
                 .register(registry);
         Counter.builder("invoice.stream.trimmed.data")
                 .description("Records trimmed from the stream before they were read: data lost upstream")
@@ -46,8 +49,30 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
     }
 
     @Override
-    public void lag(Duration lag) {
-        lagMillis.set(lag.toMillis());
+    public void shardStarted(String shardId, ShardLag lag) {
+        shardLags.put(shardId, lag);
+        shardGauges.computeIfAbsent(shardId, id -> Gauge.builder("invoice.stream.lag.seconds", shardLags,
+                        lags -> seconds(lags.get(id)))
+                .description("How far this node's reader of the shard is behind: the age of the newest record it"
+                        + " may not have stored yet; 0 at the tip, rising while reads or stores fail")
+                .tag("shard", id).register(registry));
+    }
+
+    @Override
+    public void shardStopped(String shardId) {
+        shardLags.remove(shardId);
+        Gauge gauge = shardGauges.remove(shardId);
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
+    }
+
+    private static double seconds(ShardLag lag) {
+        return lag == null ? 0 : lag.lag().toMillis() / 1000.0;
+    }
+
+    private static double maxLagSeconds(Map<String, ShardLag> lags) {
+        return lags.values().stream().mapToDouble(Metrics::seconds).max().orElse(0);
     }
 
     @Override

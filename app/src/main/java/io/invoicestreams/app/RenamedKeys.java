@@ -40,7 +40,9 @@ public class RenamedKeys implements ConfigSourceInterceptor {
             Map.entry("invoice.source.dynamodb-streams.max-error-backoff", "invoice.stream.max-error-backoff"),
             Map.entry("invoice.source.dynamodb-streams.shard-refresh-interval",
                     "invoice.stream.shard-refresh-interval"),
-            Map.entry("invoice.source.dynamodb-streams.max-shard-workers", "invoice.stream.max-shard-workers"));
+            // A fixed pool of shard workers became one virtual thread per shard (issue 14): the key caps the shards.
+            Map.entry("invoice.source.dynamodb-streams.max-shards",
+                    "invoice.source.dynamodb-streams.max-shard-workers"));
 
     private static final Map<String, String> OLD_TO_NEW = RENAMED.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));

@@ -22,7 +22,8 @@ class ProtectedReadsTest {
             overrides.put("invoice.security.protect-reads", "true");
             // Two keys under their names of the last release: this profile also shows they still reach the service.
             overrides.put("invoice.projections.totals-write-concurrency", "3");
-            overrides.put("invoice.stream.max-shard-workers", "5");
+            overrides.put("invoice.stream.max-error-backoff", "7s");
+            overrides.put("invoice.source.dynamodb-streams.max-shard-workers", "5");
             return overrides;
         }
     }
@@ -36,7 +37,8 @@ class ProtectedReadsTest {
     @Test
     void keys_renamed_by_the_grouping_by_feature_still_reach_the_service_under_their_old_names() {
         assertThat(totals.writeConcurrency()).isEqualTo(3);
-        assertThat(stream.maxShardWorkers()).isEqualTo(5);
+        assertThat(stream.maxErrorBackoff()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(stream.maxShards()).contains(5);
     }
 
     @Test

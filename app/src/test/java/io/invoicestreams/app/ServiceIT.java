@@ -52,7 +52,8 @@ class ServiceIT {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("invoice_events_stored_total"))
-                .body(containsString("invoice_stream_lag_seconds"))
+                .body(containsString("invoice_stream_lag_seconds{shard=\"shardId-"))
+                .body(containsString("invoice_stream_lag_max_seconds"))
                 .body(containsString("invoice_stream_trimmed_data_total"));
     }
 

@@ -40,21 +40,41 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamConsumer.class);
 
-    /** How the consumer polls. */
+    /**
+     * How the consumer polls.
+     *
+     * @param maxShards the most shards this node reads at once, whatever its share; {@link #NO_SHARD_LIMIT} for none
+     */
     public record Settings(int batchSize, Duration minIdleBackoff, Duration maxIdleBackoff, Duration maxErrorBackoff,
-                           Duration shardRefreshInterval, int maxShardWorkers, Duration claimExtendInterval) {
+                           Duration shardRefreshInterval, int maxShards, Duration claimExtendInterval) {
+        public static final int NO_SHARD_LIMIT = Integer.MAX_VALUE;
+
         public Settings {
             if (batchSize < 1 || batchSize > 1000) {
                 throw new IllegalArgumentException("batch size " + batchSize + " is outside 1 to 1000 (GetRecords' limit)");
             }
-            if (maxShardWorkers < 1) {
-                throw new IllegalArgumentException("max shard workers must be at least 1");
+            if (maxShards < 1) {
+                throw new IllegalArgumentException("max shards must be at least 1");
+            }
+            if (minIdleBackoff.isNegative() || minIdleBackoff.isZero() || maxIdleBackoff.compareTo(minIdleBackoff) < 0) {
+                throw new IllegalArgumentException("the idle backoff must be positive, with its maximum ("
+                        + maxIdleBackoff + ") no less than its minimum (" + minIdleBackoff + ")");
             }
         }
 
+        /** Polls an idle shard every 20 to 100 ms, reads every shard it may own. */
         public static Settings defaults() {
-            return new Settings(1000, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(20),
-                    Duration.ofSeconds(5), 8, Duration.ofSeconds(2));
+            return new Settings(1000, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(20),
+                    Duration.ofSeconds(5), NO_SHARD_LIMIT, Duration.ofSeconds(2));
+        }
+
+        /**
+         * How long a read that found nothing keeps a shard's lag at 0: a reader at the tip reads again within the
+         * idle backoff, so one that has not for ten times as long (and at least a second) is late.
+         */
+        Duration lagFreshness() {
+            Duration tenPolls = maxIdleBackoff.multipliedBy(10);
+            return tenPolls.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tenPolls;
         }
     }
 
@@ -84,8 +104,9 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.state = new ConsumerState(clock);
-        this.workers = Executors.newFixedThreadPool(settings.maxShardWorkers(), Thread.ofPlatform()
-                .name("stream-shard-", 0).daemon(true).factory());
+        // One virtual thread per shard read: an open shard holds its reader for hours, so a fixed pool would leave
+        // the shards beyond its size unread. The node's share (and maxShards) bounds how many it claims.
+        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-shard-", 0).factory());
         this.coordinator = Thread.ofPlatform().name("stream-coordinator").daemon(true).unstarted(this::coordinate);
     }
 
@@ -164,7 +185,7 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
             return true;
         }
         boolean allEnded = true;
-        int limit = Math.min(settings.maxShardWorkers(), share.applyAsInt(readable(streamArn, shards)));
+        int limit = Math.min(settings.maxShards(), share.applyAsInt(readable(streamArn, shards)));
         for (Shard shard : shards.values()) {
             String lease = ShardLeases.leaseName(streamArn, shard.shardId());
             if (state.finished.contains(lease)) {

@@ -1,6 +1,7 @@
 package io.invoicestreams.adapters.dynamodb;
 
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import io.invoicestreams.adapters.source.ShardLag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,17 +63,21 @@ final class ShardWorker implements Runnable {
         int failuresOfThisBatch = 0;
         ShardReader reader = new ShardReader(streams, streamArn, shardId,
                 checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null, settings.batchSize(), this::reportGap);
+        ShardLag lag = new ShardLag(clock, settings.lagFreshness());
+        metrics.shardStarted(shardId, lag);
         try {
             while (!state.stopping()) {
                 if (state.toRelease.remove(lease)) {
                     LOG.info("Handing shard {} back: another node takes it, to share the work", shardId);
                     break; // released below
                 }
+                Instant readStarted = clock.instant();
                 ShardReader.Page page = reader.next();
                 state.polled();
                 List<Record> records = page.records();
                 if (records.isEmpty()) {
                     state.healthy();
+                    lag.atTip(readStarted);
                 }
                 if (!records.isEmpty()) {
                     List<Decoded> batch = new ArrayList<>(records.size());
@@ -106,13 +111,7 @@ final class ShardWorker implements Runnable {
                     idle.reset();
                     checkpoint = after;
                     lastExtend = clock.instant();
-                    Instant created = newest.dynamodb().approximateCreationDateTime();
-                    if (created != null) {
-                        metrics.lag(Duration.between(created, clock.instant()).isNegative() ? Duration.ZERO
-                                : Duration.between(created, clock.instant()));
-                    }
-                } else {
-                    metrics.lag(Duration.ZERO);
+                    lag.stored(newest.dynamodb().approximateCreationDateTime());
                 }
                 if (page.ended()) {
                     if (records.isEmpty()) {
@@ -143,6 +142,7 @@ final class ShardWorker implements Runnable {
                 state.pause(failing.next());
             }
         } finally {
+            metrics.shardStopped(shardId);
             state.running.remove(lease);
             state.toRelease.remove(lease);
             state.wakeAll();

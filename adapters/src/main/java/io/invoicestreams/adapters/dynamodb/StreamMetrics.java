@@ -1,6 +1,6 @@
 package io.invoicestreams.adapters.dynamodb;
 
-import java.time.Duration;
+import io.invoicestreams.adapters.source.ShardLag;
 
 /** What the stream consumer reports; the application binds it to its metrics registry. Each report defaults to nothing. */
 public interface StreamMetrics {
@@ -13,8 +13,12 @@ public interface StreamMetrics {
     default void recordsParked(int count) {
     }
 
-    /** ApproximateCreationDateTime age of the newest record read; zero when the shard was read to its tip. */
-    default void lag(Duration lag) {
+    /** This node reads a shard now; {@code lag} tells how far behind it is whenever asked, until {@link #shardStopped}. */
+    default void shardStarted(String shardId, ShardLag lag) {
+    }
+
+    /** This node no longer reads the shard: read to its end, handed back, or lost. */
+    default void shardStopped(String shardId) {
     }
 
     /** Records were trimmed from the stream before they were read: data lost upstream. */

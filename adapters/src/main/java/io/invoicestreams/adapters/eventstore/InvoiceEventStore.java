@@ -43,6 +43,9 @@ public final class InvoiceEventStore implements AutoCloseable {
     private final ParkedRecords parkedRecords;
     private final BoundedAggregateCache aggregateCache;
 
+    /** How often, by default, the processors look for events appended by another node. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
+
     /** Invoice aggregates kept in memory by default. */
     public static final int DEFAULT_AGGREGATE_CACHE_SIZE = 50_000;
 
@@ -72,6 +75,18 @@ public final class InvoiceEventStore implements AutoCloseable {
     /** As above, keeping at most {@code aggregateCacheSize} Invoice aggregates in memory. */
     public static InvoiceEventStore start(JdbcTransactions transactions, String nodeId, Duration claimTimeout,
                                           Clock clock, int aggregateCacheSize, Consumer<Configurer> more) {
+        return start(transactions, nodeId, claimTimeout, clock, aggregateCacheSize, DEFAULT_POLL_INTERVAL, more);
+    }
+
+    /**
+     * As above.
+     *
+     * @param pollInterval how often the processors' streams look for events that another node appended; events
+     *                     appended in this process wake them at once ({@link WakingEventStore})
+     */
+    public static InvoiceEventStore start(JdbcTransactions transactions, String nodeId, Duration claimTimeout,
+                                          Clock clock, int aggregateCacheSize, Duration pollInterval,
+                                          Consumer<Configurer> more) {
         Objects.requireNonNull(transactions, "transactions");
         Serializer serializer = serializer();
         JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
@@ -99,7 +114,14 @@ public final class InvoiceEventStore implements AutoCloseable {
                 .configureEventSerializer(c -> serializer)
                 .configureMessageSerializer(c -> serializer)
                 .configureTransactionManager(c -> transactions)
-                .configureEmbeddedEventStore(c -> engine)
+                .configureEventStore(c -> {
+                    WakingEventStore.Builder builder = WakingEventStore.builder(transactions, pollInterval);
+                    builder.storageEngine(engine)
+                            .messageMonitor(c.messageMonitor(WakingEventStore.class, "eventStore"));
+                    WakingEventStore store = builder.build();
+                    c.onShutdown(store::shutDown);
+                    return store;
+                })
                 .configureCommandBus(c -> SimpleCommandBus.builder().transactionManager(transactions).build())
                 .registerComponent(TokenStore.class, c -> tokenStore)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Invoice.class)

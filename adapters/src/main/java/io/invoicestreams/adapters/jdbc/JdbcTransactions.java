@@ -82,6 +82,29 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         return uncloseable(bound.connection);
     }
 
+    /**
+     * Runs {@code action} once this thread's transaction has committed, or now when there is none; never when it
+     * rolls back. For work that must see what the transaction wrote, such as waking the readers of new events. A
+     * failing action is logged: the transaction has committed already.
+     */
+    public void afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        Bound bound = current.get();
+        if (bound == null) {
+            runQuietly(action);
+        } else {
+            bound.afterCommit.add(action);
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JdbcTransactions.class).warn("An after-commit action failed", e);
+        }
+    }
+
     /** True when this thread is inside a transaction. */
     public boolean inTransaction() {
         return current.get() != null;
@@ -111,6 +134,7 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
 
     private static final class Bound {
         final Connection connection;
+        final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>(1);
         int depth;
         boolean rollbackOnly;
 
@@ -141,6 +165,7 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
             } finally {
                 release();
             }
+            bound.afterCommit.forEach(JdbcTransactions::runQuietly);
         }
 
         @Override

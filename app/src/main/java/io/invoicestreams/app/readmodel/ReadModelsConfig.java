@@ -30,5 +30,12 @@ public interface ReadModelsConfig {
         /** How often a processor looks for segments that nobody processes. */
         @WithDefault("1s")
         Duration claimInterval();
+
+        /**
+         * How often the processors look for events that another node appended. Events appended in this process
+         * wake them at once; this bounds the delay for the others, at one query of the store's head each time.
+         */
+        @WithDefault("100ms")
+        Duration pollInterval();
     }
 }

@@ -67,7 +67,8 @@ public class SourceAssembly {
                 DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams,
                         table.tableName(), currency, metrics, new DynamoDbStreamConsumer.Settings(s.batchSize(),
                                 s.minIdleBackoff(), s.maxIdleBackoff(), s.maxErrorBackoff(),
-                                s.shardRefreshInterval(), s.maxShardWorkers(),
+                                s.shardRefreshInterval(),
+                                s.maxShards().orElse(DynamoDbStreamConsumer.Settings.NO_SHARD_LIMIT),
                                 config.node().claimTimeout().dividedBy(4)), clock);
                 consumer.shareShards(fairShare::share);
                 yield consumer;

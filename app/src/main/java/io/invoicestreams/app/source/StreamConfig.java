@@ -11,12 +11,15 @@ public interface StreamConfig {
     @WithDefault("1000")
     int batchSize();
 
-    /** First wait after a poll that found nothing. */
-    @WithDefault("50ms")
+    /** First wait after a poll that found nothing; a poll that finds records is followed by the next at once. */
+    @WithDefault("20ms")
     Duration minIdleBackoff();
 
-    /** Longest wait between polls of an idle shard; bounds the delay from a change to its events. */
-    @WithDefault("500ms")
+    /**
+     * Longest wait between polls of an idle shard; bounds the delay from a change to its events. Each poll of an
+     * idle shard is one GetRecords call (billed as a streams read request on AWS); raise it to poll less.
+     */
+    @WithDefault("100ms")
     Duration maxIdleBackoff();
 
     /** Longest wait after a failing call or batch (capped exponential backoff with jitter). */
@@ -27,7 +30,6 @@ public interface StreamConfig {
     @WithDefault("5s")
     Duration shardRefreshInterval();
 
-    /** Shards read at once by this instance. */
-    @WithDefault("8")
-    int maxShardWorkers();
+    /** The most shards this node reads at once, on top of its fair share; no limit when unset. */
+    java.util.Optional<Integer> maxShards();
 }
