@@ -22,10 +22,10 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLocalServer.class);
     static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
 
-    private final Process process;
+    private final ProcessHandle process;
     private final int port;
 
-    private DynamoDbLocalServer(Process process, int port) {
+    private DynamoDbLocalServer(ProcessHandle process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -45,7 +45,12 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                     + " invoice.dynamodb.local.lib at its lib folder");
         }
         Path pidFile = logFile.toAbsolutePath().resolveSibling("dynamodb-local.pid");
-        stopOrphan(pidFile, port);
+        Optional<ProcessHandle> adopted = adoptOrStopOrphan(pidFile, port, dataDirectory);
+        if (adopted.isPresent()) {
+            LOG.info("DynamoDB Local (pid {}) left running by an earlier run on 127.0.0.1:{} serves {}: using it",
+                    adopted.get().pid(), port, dataDirectory);
+            return new DynamoDbLocalServer(adopted.get(), port);
+        }
         if (isListening(port)) {
             throw new IllegalStateException("port " + port + " is already in use: stop what listens there, or"
                     + " set invoice.dynamodb.local.port to a free port");
@@ -64,7 +69,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         Files.writeString(pidFile, Long.toString(process.pid()));
-        DynamoDbLocalServer server = new DynamoDbLocalServer(process, port);
+        DynamoDbLocalServer server = new DynamoDbLocalServer(process.toHandle(), port);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isListening(port)) {
             if (!process.isAlive()) {
@@ -91,12 +96,17 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     /**
      * A service killed with SIGKILL leaves its DynamoDB Local child running on the port. If the recorded process is
      * still alive, is a DynamoDB Local server on this port, and its parent is no longer a running JVM, it is our
-     * orphan: stop it. If its parent is a running JVM, another instance of the service on the same data folder
-     * uses it: refuse, rather than pull it from under that service. Anything else is left alone.
+     * orphan. When it serves the same data folder and answers on its port, it is adopted: a restart after a crash
+     * then does not wait for DynamoDB Local to stop and start again (seconds of a failover). Otherwise (in memory, or
+     * another folder) it is stopped. If its parent is a running JVM, another instance of the service on the same
+     * data folder uses it: refuse, rather than pull it from under that service. Anything else is left alone.
+     *
+     * @return the orphan, adopted
      */
-    private static void stopOrphan(Path pidFile, int port) throws IOException {
+    private static Optional<ProcessHandle> adoptOrStopOrphan(Path pidFile, int port, Path dataDirectory)
+            throws IOException {
         if (!Files.exists(pidFile)) {
-            return;
+            return Optional.empty();
         }
         String recorded = Files.readString(pidFile).strip();
         Optional<ProcessHandle> server;
@@ -109,7 +119,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         }
         if (server.isEmpty()) {
             Files.deleteIfExists(pidFile);
-            return;
+            return Optional.empty();
         }
         ProcessHandle p = server.get();
         Optional<ProcessHandle> owner = p.parent().filter(ProcessHandle::isAlive)
@@ -119,6 +129,11 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                     + " service (pid " + owner.get().pid() + ") on the same data folder: stop that instance first, or"
                     + " use its HTTP API (for a rebuild: POST /admin/projections/NAME/rebuild)");
         }
+        boolean sameData = dataDirectory != null && p.info().commandLine()
+                .map(c -> c.contains("-dbPath " + dataDirectory.toAbsolutePath())).orElse(false);
+        if (sameData && isListening(port)) {
+            return Optional.of(p);
+        }
         Files.deleteIfExists(pidFile);
         LOG.warn("Stopping DynamoDB Local (pid {}) left running by an earlier run on port {}", p.pid(), port);
         p.destroy();
@@ -127,6 +142,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         } catch (Exception e) {
             p.destroyForcibly();
         }
+        return Optional.empty();
     }
 
     public URI endpoint() {
@@ -154,12 +170,17 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // gone or going; nothing more to do
+            }
         }
     }
 }

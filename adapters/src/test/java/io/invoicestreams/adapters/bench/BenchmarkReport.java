@@ -8,19 +8,19 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** Replaces one marked section of docs/benchmarks.md, leaving the rest of the page as it is. */
-final class BenchmarkReport {
+public final class BenchmarkReport {
 
     private BenchmarkReport() {
     }
 
     /** "Measured 2026-11-24 on 2 cores, JDK 25." */
-    static String measured() {
+    public static String measured() {
         return "Measured " + DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.now().atOffset(ZoneOffset.UTC)) + " on "
                 + Runtime.getRuntime().availableProcessors() + " cores, JDK " + Runtime.version().feature() + ".";
     }
 
     /** Writes {@code body} between {@code <!-- name:begin -->} and {@code <!-- name:end -->}, appending if absent. */
-    static void replaceSection(Path report, String name, String body) throws IOException {
+    public static void replaceSection(Path report, String name, String body) throws IOException {
         String begin = "<!-- " + name + ":begin -->";
         String end = "<!-- " + name + ":end -->";
         String section = begin + "\n" + body + "\n" + end;

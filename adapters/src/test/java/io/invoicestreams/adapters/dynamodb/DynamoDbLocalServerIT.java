@@ -42,6 +42,36 @@ class DynamoDbLocalServerIT {
     }
 
     @Test
+    void a_server_left_running_on_the_same_data_folder_is_adopted_with_its_data_and_stopped_on_close() throws Exception {
+        int port = LocalDynamoDb.freePort();
+        Path db = data.resolve("dynamodb");
+        java.nio.file.Files.createDirectories(db);
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Path pidFile = data.resolve("dynamodb-local.pid");
+        new ProcessBuilder("sh", "-c", "'" + javaCommand + "' -Xmx256m -cp '" + LIB.toAbsolutePath() + "/*' "
+                + DynamoDbLocalServer.MAIN + " -port " + port + " -sharedDb -disableTelemetry -dbPath '"
+                + db.toAbsolutePath() + "' > /dev/null 2>&1 & echo $! > '" + pidFile + "'").start().waitFor();
+        long orphanPid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> DynamoDbLocalServer.isListening(port));
+            var clients = io.invoicestreams.adapters.dynamodb.DynamoDbClients.local(
+                    java.net.URI.create("http://127.0.0.1:" + port));
+            new InvoiceTransactionsTable(clients.dynamoDb(), "Kept").createIfMissing(Duration.ofSeconds(30));
+
+            try (DynamoDbLocalServer next = DynamoDbLocalServer.start(LIB, port, db, data.resolve("ddb.log"),
+                    Duration.ofSeconds(60))) {
+                assertThat(next.pid()).as("the orphan serves on").isEqualTo(orphanPid);
+                assertThat(clients.dynamoDb().listTables().tableNames()).contains("Kept");
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false));
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void a_server_of_a_running_instance_on_the_same_data_folder_is_not_taken_away() throws Exception {
         int port = LocalDynamoDb.freePort();
         try (DynamoDbLocalServer running = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),

@@ -31,7 +31,7 @@ class WakingEventStoreTest {
         JdbcTransactions db = TestDatabases.H2.fresh();
         EventHistory history = EventHistory.seed();
         try (InvoiceEventStore store = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(5), Clock.systemUTC(),
-                InvoiceEventStore.DEFAULT_AGGREGATE_CACHE_SIZE, NEVER, c -> { })) {
+                InvoiceEventStore.DEFAULT_AGGREGATE_CACHE_SIZE, InvoiceEventStore.ProcessorStreams.waking(NEVER), c -> { })) {
             WakingEventStore events = (WakingEventStore) store.configuration().eventStore();
             AtomicInteger wakes = new AtomicInteger();
             try (TrackingEventStream stream = events.openStream(null)) {

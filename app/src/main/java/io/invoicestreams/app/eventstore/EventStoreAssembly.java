@@ -99,7 +99,9 @@ public class EventStoreAssembly {
                         r.model().deadLetters()))
                 .toList();
         return InvoiceEventStore.start(transactions, node.value(), config.node().claimTimeout(), clock,
-                config.store().aggregateCacheSize(), p.pollInterval(), ProjectionProcessors.register(running,
+                config.store().aggregateCacheSize(), p.wakeOnAppend()
+                        ? InvoiceEventStore.ProcessorStreams.waking(p.pollInterval())
+                        : InvoiceEventStore.ProcessorStreams.AXON_POLLING, ProjectionProcessors.register(running,
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval()),
                         transactions));
     }
