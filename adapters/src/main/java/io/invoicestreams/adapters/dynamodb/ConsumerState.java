@@ -19,6 +19,8 @@ final class ConsumerState {
     final Set<String> finished = ConcurrentHashMap.newKeySet();
     /** Leases this node hands back at the next record batch, to keep to its share. */
     final Set<String> toRelease = ConcurrentHashMap.newKeySet();
+    /** The lag of each shard this node reads, or read until a failure and will claim again, by lease. */
+    final java.util.Map<String, io.invoicestreams.adapters.source.ShardLag> lags = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicReference<String> currentStream = new AtomicReference<>();
     final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
     final AtomicReference<String> lastError = new AtomicReference<>();
@@ -65,6 +67,13 @@ final class ConsumerState {
                 Thread.currentThread().interrupt();
                 stopping = true;
             }
+        }
+    }
+
+    /** This node no longer reads the shard: its lag is no longer reported. */
+    void forgetLag(String lease, String shardId, StreamMetrics metrics) {
+        if (lags.remove(lease) != null) {
+            metrics.shardStopped(shardId);
         }
     }
 

@@ -205,9 +205,11 @@ public final class DynamoDbStreamConsumer implements ChangeSource {
             }
             Optional<ShardCheckpoint> claimed = leases.claim(lease);
             if (claimed.isEmpty()) {
+                state.forgetLag(lease, shard.shardId(), metrics);
                 continue; // another instance reads it
             }
             if (claimed.get().shardEnded()) {
+                state.forgetLag(lease, shard.shardId(), metrics);
                 state.finished.add(lease);
                 leases.release(lease);
                 continue;

@@ -63,8 +63,11 @@ final class ShardWorker implements Runnable {
         int failuresOfThisBatch = 0;
         ShardReader reader = new ShardReader(streams, streamArn, shardId,
                 checkpoint.hasPosition() ? checkpoint.sequenceNumber() : null, settings.batchSize(), this::reportGap);
-        ShardLag lag = new ShardLag(clock, settings.lagFreshness());
+        // The lag outlives a worker that failed to read: it goes on rising until this node reads the shard again, or
+        // learns that another node does (the coordinator forgets it then).
+        ShardLag lag = state.lags.computeIfAbsent(lease, k -> new ShardLag(clock, settings.lagFreshness()));
         metrics.shardStarted(shardId, lag);
+        boolean readAgain = false;
         try {
             while (!state.stopping()) {
                 if (state.toRelease.remove(lease)) {
@@ -139,10 +142,13 @@ final class ShardWorker implements Runnable {
                 state.error("reading shard " + shardId + " failed: " + e);
                 LOG.error("Reading shard {} failed; it will be claimed again", shardId, e);
                 leases.release(lease);
+                readAgain = true;
                 state.pause(failing.next());
             }
         } finally {
-            metrics.shardStopped(shardId);
+            if (!readAgain) {
+                state.forgetLag(lease, shardId, metrics);
+            }
             state.running.remove(lease);
             state.toRelease.remove(lease);
             state.wakeAll();

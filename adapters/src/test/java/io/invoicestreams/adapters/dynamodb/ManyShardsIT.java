@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,11 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * One node and 64 open shards (served from memory; DynamoDB Local has one), far more than the 8 shard workers this
@@ -75,7 +70,8 @@ class ManyShardsIT {
             List<Record> records = new ArrayList<>();
             for (int i = 0; i < RECORDS_PER_SHARD; i++) {
                 sequence++;
-                records.add(insert(Integer.toString(6_400_000 + shard), sequence, anHourAgo.plusMillis(sequence)));
+                records.add(InMemoryStreams.insert(Integer.toString(6_400_000 + shard), sequence, "$" + sequence,
+                        anHourAgo.plusMillis(sequence)));
                 expected.add("T" + sequence);
             }
             streams.shard("shardId-" + shard, null, false, records); // open: its iterator never ends
@@ -126,17 +122,5 @@ class ManyShardsIT {
             }
             assertThat(lags.reading).as("a stopped reader reports no lag").isEmpty();
         }
-    }
-
-    private static Record insert(String invoice, long sequence, Instant created) {
-        Map<String, AttributeValue> keys = Map.of("InvoiceNumber", AttributeValue.fromS(invoice),
-                "TransactionIdentifier", AttributeValue.fromS("T" + sequence));
-        Map<String, AttributeValue> item = new LinkedHashMap<>(keys);
-        item.put("Amount", AttributeValue.fromS("$" + sequence));
-        item.put("Trans_country", AttributeValue.fromS("USA"));
-        return Record.builder().eventID("e" + sequence).eventName(OperationType.INSERT).dynamodb(StreamRecord.builder()
-                .keys(keys).newImage(item).sequenceNumber(String.format("%021d", sequence))
-                .approximateCreationDateTime(created).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build())
-                .build();
     }
 }

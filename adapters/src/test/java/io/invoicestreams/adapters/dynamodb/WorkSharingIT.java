@@ -19,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,11 +27,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * Two nodes on one PostgreSQL event store split the work: the stream's four shards (served from memory, since
@@ -73,18 +67,6 @@ class WorkSharingIT {
         }
     }
 
-    private static Record insert(String invoice, long sequence) {
-        Map<String, AttributeValue> keys = Map.of("InvoiceNumber", AttributeValue.fromS(invoice),
-                "TransactionIdentifier", AttributeValue.fromS("T" + sequence));
-        Map<String, AttributeValue> item = new LinkedHashMap<>(keys);
-        item.put("Amount", AttributeValue.fromS("$" + sequence));
-        item.put("Trans_country", AttributeValue.fromS("USA"));
-        return Record.builder().eventID("e" + sequence).eventName(OperationType.INSERT).dynamodb(StreamRecord.builder()
-                .keys(keys).newImage(item).sequenceNumber(Long.toString(sequence))
-                .approximateCreationDateTime(Instant.parse("2026-12-01T10:00:00Z").plusSeconds(sequence))
-                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()).build();
-    }
-
     private static Node node(String url, String id, InMemoryStreams streams, DynamoDbClient dynamoDb, String table,
                              Seen seen) {
         JdbcTransactions db = new JdbcTransactions(EventStoreDatabase.pool(url, TestDatabases.PG_USER, "", 4));
@@ -115,7 +97,9 @@ class WorkSharingIT {
         for (int shard = 0; shard < 4; shard++) {
             List<Record> records = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
-                records.add(insert(Integer.toString(4_400_000 + shard), ++sequence));
+                sequence++;
+                records.add(InMemoryStreams.insert(Integer.toString(4_400_000 + shard), sequence, "$" + sequence,
+                        Instant.parse("2026-12-01T10:00:00Z").plusSeconds(sequence)));
             }
             streams.shard("shardId-" + shard, null, false, records);
         }

@@ -1,19 +1,24 @@
 package io.invoicestreams.adapters.support;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -33,6 +38,27 @@ public final class InMemoryStreams implements DynamoDbStreamsClient {
         shards.put(shardId, new ShardData(Shard.builder().shardId(shardId).parentShardId(parentShardId).build(),
                 List.copyOf(records), closed));
         return this;
+    }
+
+    /**
+     * An INSERT record of transaction {@code T<sequence>} of the invoice, in the shape DynamoDB Streams gives it
+     * (NEW_AND_OLD_IMAGES), with its sequence number and event id derived from {@code sequence}.
+     */
+    public static Record insert(String invoice, long sequence, String amount, Instant created) {
+        Map<String, AttributeValue> keys = Map.of(
+                "InvoiceNumber", AttributeValue.fromS(invoice),
+                "TransactionIdentifier", AttributeValue.fromS("T" + sequence));
+        Map<String, AttributeValue> item = new LinkedHashMap<>(keys);
+        item.put("Amount", AttributeValue.fromS(amount));
+        item.put("Trans_country", AttributeValue.fromS("USA"));
+        return Record.builder().eventID("e" + sequence)
+                .eventName(OperationType.INSERT)
+                .dynamodb(StreamRecord.builder().keys(keys)
+                        .newImage(item).sequenceNumber(String.format("%021d", sequence))
+                        .approximateCreationDateTime(created)
+                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                        .build())
+                .build();
     }
 
     /** The shards in the order their first record was handed out. */
