@@ -2,43 +2,17 @@ package io.invoicestreams.adapters.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.invoicestreams.adapters.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** A shard's lag: 0 only while reads find the tip, rising while nothing is stored, the record's age after a page. */
 class ShardLagTest {
 
-    /** A clock the test moves. */
-    static final class Ticking extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void a_reader_not_yet_known_to_be_at_the_tip_is_never_reported_at_0() {
-        Ticking clock = new Ticking();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         ShardLag lag = new ShardLag(clock, Duration.ofSeconds(1));
         assertThat(lag.lag()).isPositive();
         clock.advance(Duration.ofSeconds(3));
@@ -47,7 +21,7 @@ class ShardLagTest {
 
     @Test
     void at_the_tip_it_is_0_until_reads_stop_coming_then_it_rises_with_the_outage() {
-        Ticking clock = new Ticking();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         ShardLag lag = new ShardLag(clock, Duration.ofSeconds(1));
         lag.atTip(clock.instant());
         clock.advance(Duration.ofMillis(900));
@@ -64,7 +38,7 @@ class ShardLagTest {
 
     @Test
     void after_a_stored_page_it_is_the_age_of_its_newest_record_and_never_0() {
-        Ticking clock = new Ticking();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         ShardLag lag = new ShardLag(clock, Duration.ofSeconds(1));
         lag.stored(clock.instant().minus(Duration.ofMinutes(5)));
         assertThat(lag.lag()).isEqualTo(Duration.ofMinutes(5));
