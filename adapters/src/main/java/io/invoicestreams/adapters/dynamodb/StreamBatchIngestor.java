@@ -1,11 +1,11 @@
 package io.invoicestreams.adapters.dynamodb;
 
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
+import io.invoicestreams.adapters.eventstore.InvoiceChanges;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.change.Translation;
-import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
 import io.invoicestreams.domain.invoice.ChangeOutcome;
 import io.invoicestreams.domain.invoice.TransactionChange;
 import java.util.ArrayList;
@@ -14,25 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes one GetRecords batch into the event store in one transaction: the shard checkpoint, the events of every
- * invoice in the batch (one command per invoice, changes in stream order) and the parked records commit together.
+ * invoice in the batch (each invoice's changes in stream order) and the parked records commit together.
  * A crash before the commit leaves the checkpoint where it was, and the aggregate skips whatever a re-read brings
  * again, so every change becomes its events exactly once.
  */
 public final class StreamBatchIngestor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamBatchIngestor.class);
-    static final int INVOICES_PER_UNIT_OF_WORK = 64;
-
     private final JdbcTransactions transactions;
-    private final CommandGateway commands;
+    private final InvoiceChanges invoices;
     private final ParkedRecords parked;
     private final ShardLeases leases;
     private final StreamMetrics metrics;
@@ -43,9 +38,9 @@ public final class StreamBatchIngestor {
      * @param forgetCachedState drops cached aggregates; called after a failed batch, whose units of work may have
      *                          committed into a JDBC transaction that then rolled back
      */
-    public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
+    public StreamBatchIngestor(JdbcTransactions transactions, InvoiceChanges invoices, ParkedRecords parked,
                                ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState) {
-        this(transactions, commands, parked, leases, metrics, forgetCachedState, () -> false);
+        this(transactions, invoices, parked, leases, metrics, forgetCachedState, () -> false);
     }
 
     /**
@@ -53,11 +48,11 @@ public final class StreamBatchIngestor {
      *                     the store never knew is then explained: the item was gone before the scan read the table,
      *                     so there is nothing to remove and nothing to park. Asked only when such a deletion comes.
      */
-    public StreamBatchIngestor(JdbcTransactions transactions, CommandGateway commands, ParkedRecords parked,
+    public StreamBatchIngestor(JdbcTransactions transactions, InvoiceChanges invoices, ParkedRecords parked,
                                ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState,
                                BooleanSupplier bootstrapped) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
-        this.commands = Objects.requireNonNull(commands, "commands");
+        this.invoices = Objects.requireNonNull(invoices, "invoices");
         this.parked = Objects.requireNonNull(parked, "parked");
         this.leases = Objects.requireNonNull(leases, "leases");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -83,7 +78,7 @@ public final class StreamBatchIngestor {
         Plan plan = plan(batch);
         BatchResult result = inTransaction(() -> {
             leases.checkpoint(leaseName, checkpoint);
-            int events = applyCommands(plan.groups(), plan.toPark());
+            int events = applyChanges(plan.groups(), plan.toPark());
             parked.park(plan.toPark());
             return new BatchResult(batch.size(), events, plan.toPark().size(), plan.superseded());
         });
@@ -100,7 +95,7 @@ public final class StreamBatchIngestor {
     public BatchResult ingestWithoutCheckpoint(List<Decoded> items) {
         Plan plan = plan(items);
         BatchResult result = inTransaction(() -> {
-            int events = applyCommands(plan.groups(), plan.toPark());
+            int events = applyChanges(plan.groups(), plan.toPark());
             parked.park(plan.toPark());
             return new BatchResult(items.size(), events, plan.toPark().size(), plan.superseded());
         });
@@ -130,7 +125,7 @@ public final class StreamBatchIngestor {
             try {
                 List<ParkedRecords.Parked> rejected = new ArrayList<>();
                 events += inTransaction(
-                        () -> applyCommands(Map.of(group.getKey(), group.getValue()), rejected));
+                        () -> applyChanges(Map.of(group.getKey(), group.getValue()), rejected));
                 toPark.addAll(rejected);
             } catch (RuntimeException e) {
                 if (isSqlFailure(e) || io.invoicestreams.adapters.Failures.isTransient(e)) {
@@ -175,48 +170,25 @@ public final class StreamBatchIngestor {
         return new Plan(groups, toPark, superseded);
     }
 
-    /**
-     * One command per invoice, {@value #INVOICES_PER_UNIT_OF_WORK} invoices to a unit of work: the unit of work
-     * appends their events in one insert when it commits, inside the caller's JDBC transaction, so the batch still
-     * commits or rolls back whole. One unit of work for the whole batch would be slower: on each aggregate load
-     * Axon scans every staged event of the unit of work, which is quadratic in its size.
-     */
-    private int applyCommands(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark) {
+    /** Every invoice's changes, in the caller's transaction; what cannot be applied goes to {@code toPark}. */
+    private int applyChanges(Map<InvoiceNumber, List<Decoded>> groups, List<ParkedRecords.Parked> toPark) {
+        Map<InvoiceNumber, List<TransactionChange>> changes = new LinkedHashMap<>();
+        groups.forEach((invoice, records) -> changes.put(invoice, records.stream()
+                .map(d -> ((Translation.Translated) d.translation()).change()).toList()));
+        Map<InvoiceNumber, List<ChangeOutcome>> outcomes = invoices.apply(changes);
         int events = 0;
-        List<Map.Entry<InvoiceNumber, List<Decoded>>> all = new ArrayList<>(groups.entrySet());
-        for (int from = 0; from < all.size(); from += INVOICES_PER_UNIT_OF_WORK) {
-            List<Map.Entry<InvoiceNumber, List<Decoded>>> chunk =
-                    all.subList(from, Math.min(all.size(), from + INVOICES_PER_UNIT_OF_WORK));
-            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-            try {
-                for (Map.Entry<InvoiceNumber, List<Decoded>> group : chunk) {
-                    events += applyOne(group.getKey(), group.getValue(), toPark);
+        for (Map.Entry<InvoiceNumber, List<Decoded>> group : groups.entrySet()) {
+            List<ChangeOutcome> results = outcomes.get(group.getKey());
+            for (int i = 0; i < results.size(); i++) {
+                Decoded record = group.getValue().get(i);
+                switch (results.get(i)) {
+                    case ChangeOutcome.Applied applied -> events += applied.events().size();
+                    case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
+                    case ChangeOutcome.Rejected rejected when isDeletion(record) && bootstrapped.getAsBoolean() ->
+                            LOG.debug("Deletion of a transaction gone before the bootstrap read the table: {}",
+                                    rejected.reason());
+                    case ChangeOutcome.Rejected rejected -> toPark.add(park(record, rejected.reason()));
                 }
-                unitOfWork.commit();
-            } catch (RuntimeException e) {
-                if (unitOfWork.isActive()) {
-                    unitOfWork.rollback(e);
-                }
-                throw e;
-            }
-        }
-        return events;
-    }
-
-    private int applyOne(InvoiceNumber invoice, List<Decoded> records, List<ParkedRecords.Parked> toPark) {
-        List<TransactionChange> changes = records.stream()
-                .map(d -> ((Translation.Translated) d.translation()).change()).toList();
-        List<ChangeOutcome> outcomes = commands.sendAndWait(new ApplyTransactionChanges(invoice, changes));
-        int events = 0;
-        for (int i = 0; i < outcomes.size(); i++) {
-            Decoded record = records.get(i);
-            switch (outcomes.get(i)) {
-                case ChangeOutcome.Applied applied -> events += applied.events().size();
-                case ChangeOutcome.Skipped skipped -> LOG.debug("Skipped: {}", skipped.reason());
-                case ChangeOutcome.Rejected rejected when isDeletion(record) && bootstrapped.getAsBoolean() ->
-                        LOG.debug("Deletion of a transaction gone before the bootstrap read the table: {}",
-                                rejected.reason());
-                case ChangeOutcome.Rejected rejected -> toPark.add(park(record, rejected.reason()));
             }
         }
         return events;

@@ -42,7 +42,7 @@ public final class StreamIngestion {
     /** The source-neutral ingestion of decoded changes into the store. */
     public static StreamBatchIngestor ingestor(InvoiceEventStore store, String tableName, ShardLeases leases,
                                                 StreamMetrics metrics) {
-        return new StreamBatchIngestor(store.transactions(), store.commandGateway(), store.parkedRecords(), leases,
+        return new StreamBatchIngestor(store.transactions(), store.invoiceChanges(), store.parkedRecords(), leases,
                 metrics, store::forgetCachedAggregates,
                 () -> store.bootstrapRuns().latestFinished(tableName).isPresent());
     }

@@ -5,6 +5,10 @@ import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.adapters.jdbc.BootstrapRuns;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.adapters.json.InvoiceJson;
+import io.invoicestreams.domain.InvoiceNumber;
+import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
+import io.invoicestreams.domain.invoice.AssignCountryVerifier;
+import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
 import io.invoicestreams.domain.invoice.Invoice;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +47,7 @@ public final class InvoiceEventStore implements AutoCloseable {
     private final JdbcTokenStore tokenStore;
     private final ParkedRecords parkedRecords;
     private final BoundedAggregateCache aggregateCache;
+    private final InvoiceAppender appender;
 
     /** How often, by default, the processors look for events appended by another node. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
@@ -52,13 +57,15 @@ public final class InvoiceEventStore implements AutoCloseable {
 
     private InvoiceEventStore(Configuration configuration, JdbcTransactions transactions,
                               JdbcEventStorageEngine storageEngine, JdbcTokenStore tokenStore,
-                              ParkedRecords parkedRecords, BoundedAggregateCache aggregateCache) {
+                              ParkedRecords parkedRecords, BoundedAggregateCache aggregateCache,
+                              InvoiceAppender appender) {
         this.configuration = configuration;
         this.transactions = transactions;
         this.storageEngine = storageEngine;
         this.tokenStore = tokenStore;
         this.parkedRecords = parkedRecords;
         this.aggregateCache = aggregateCache;
+        this.appender = appender;
     }
 
     /**
@@ -153,8 +160,30 @@ public final class InvoiceEventStore implements AutoCloseable {
         more.accept(configurer);
         Configuration configuration = configurer.buildConfiguration();
         configuration.eventStore().registerDispatchInterceptor(new DeterministicEventIds());
+        // The stream's changes are appended without Axon's repository (ADR 0021): each path forgets what the
+        // other changed. Should both write an invoice at once, the store's unique key refuses one of them.
+        WakingEventStore waking = configuration.eventStore() instanceof WakingEventStore w ? w : null;
+        InvoiceAppender appender = new InvoiceAppender(transactions, engine, serializer, aggregateCacheSize,
+                invoices -> {
+                    invoices.forEach(invoice -> cache.remove(invoice.value()));
+                    if (waking != null) {
+                        waking.wakeStreams();
+                    }
+                });
+        configuration.commandBus().registerHandlerInterceptor((unitOfWork, chain) -> {
+            InvoiceNumber target = switch (unitOfWork.getMessage().getPayload()) {
+                case ApplyTransactionChanges c -> c.invoiceNumber();
+                case AssignCountryVerifier c -> c.invoiceNumber();
+                case RemoveCountryVerifier c -> c.invoiceNumber();
+                default -> null;
+            };
+            if (target != null) {
+                unitOfWork.onCleanup(u -> appender.forget(target));
+            }
+            return chain.proceed();
+        });
         configuration.start();
-        return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked, cache);
+        return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked, cache, appender);
     }
 
     /** Axon's JacksonSerializer over the domain's JSON form. It mutates its ObjectMapper, so it gets a copy. */
@@ -171,6 +200,16 @@ public final class InvoiceEventStore implements AutoCloseable {
         return configuration.commandGateway();
     }
 
+    /** The stream's changes, loaded, decided and appended a batch at a time without a command per invoice. */
+    public InvoiceChanges invoiceChanges() {
+        return appender;
+    }
+
+    /** The same, as one Axon command per invoice: the path before issue 14, for comparison. */
+    public InvoiceChanges invoiceChangesThroughCommands() {
+        return new AxonCommandChanges(commandGateway());
+    }
+
     public TokenStore tokenStore() {
         return tokenStore;
     }
@@ -179,9 +218,10 @@ public final class InvoiceEventStore implements AutoCloseable {
         return transactions;
     }
 
-    /** Drops every cached aggregate; the next command re-sources its aggregate from the store. */
+    /** Drops every cached invoice; the next command or batch re-sources its invoices from the store. */
     public void forgetCachedAggregates() {
         aggregateCache.removeAll();
+        appender.forgetAll();
     }
 
     public ParkedRecords parkedRecords() {

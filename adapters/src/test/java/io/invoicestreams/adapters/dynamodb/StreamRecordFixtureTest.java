@@ -51,7 +51,7 @@ class StreamRecordFixtureTest {
                     new JacksonDocumentParser(), CurrentItemReader.NONE));
             List<StreamRecordDecoder.Decoded> batch = new ArrayList<>();
             records.forEach(r -> batch.add(decoder.decode("shardId-1", StreamRecordJson.fromJson(r))));
-            new StreamBatchIngestor(db, store.commandGateway(), store.parkedRecords(), leases, StreamMetrics.NONE, store::forgetCachedAggregates)
+            new StreamBatchIngestor(db, store.invoiceChanges(), store.parkedRecords(), leases, StreamMetrics.NONE, store::forgetCachedAggregates)
                     .ingest(lease, batch, new ShardCheckpoint(batch.getLast().sequenceNumber(), false));
 
             ObjectNode out = mapper.createObjectNode();

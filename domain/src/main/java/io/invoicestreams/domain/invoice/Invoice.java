@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -51,6 +52,47 @@ public class Invoice {
     protected Invoice() {
     }
 
+    /** The invoice as its events, oldest first, leave it; no events gives the invoice no transaction ever reached. */
+    public static Invoice replay(Iterable<?> events) {
+        Invoice invoice = new Invoice();
+        for (Object event : events) {
+            invoice.evolve(event);
+        }
+        return invoice;
+    }
+
+    /**
+     * Moves this invoice on by one of its events, as Axon's event sourcing handlers below do: for a caller that
+     * loads and appends an invoice's events itself rather than through Axon's repository.
+     */
+    public void evolve(Object event) {
+        switch (event) {
+            case TransactionRecorded e -> on(e);
+            case TransactionAmountCorrected e -> on(e);
+            case TransactionCountryChanged e -> on(e);
+            case TransactionInvoiceDateChanged e -> on(e);
+            case TransactionDocumentChanged e -> on(e);
+            case TransactionRemoved e -> on(e);
+            case TransactionExpired e -> on(e);
+            case CountryVerifierAssigned e -> on(e);
+            case CountryVerifierRemoved e -> on(e);
+            default -> throw new IllegalArgumentException("not an event of an Invoice: " + event.getClass().getName());
+        }
+    }
+
+    /**
+     * The same decision as {@link #handle(ApplyTransactionChanges)}, without Axon: each new event is applied to
+     * this invoice at once, so later changes of the command see it, and added to {@code newEvents}. The caller
+     * stores the events, or drops this instance.
+     */
+    public List<ChangeOutcome> decide(ApplyTransactionChanges command, List<Object> newEvents) {
+        Objects.requireNonNull(newEvents, "newEvents");
+        return decideAll(command, event -> {
+            evolve(event);
+            newEvents.add(event);
+        });
+    }
+
     /**
      * Applies each change in order and says, per change, what came of it. A change that cannot be applied is
      * rejected with a reason and leaves the state untouched; the other changes still apply.
@@ -58,13 +100,18 @@ public class Invoice {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public List<ChangeOutcome> handle(ApplyTransactionChanges command) {
+        return decideAll(command, event -> apply(event));
+    }
+
+    /** @param apply applies one new event to this invoice and stores it */
+    private List<ChangeOutcome> decideAll(ApplyTransactionChanges command, Consumer<Object> apply) {
         if (invoiceNumber != null && !invoiceNumber.equals(command.invoiceNumber())) {
             throw new IllegalStateException("command for invoice " + command.invoiceNumber()
                     + " was routed to invoice " + invoiceNumber);
         }
         List<ChangeOutcome> outcomes = new ArrayList<>(command.changes().size());
         for (TransactionChange change : command.changes()) {
-            outcomes.add(decide(command.invoiceNumber(), change));
+            outcomes.add(decide(command.invoiceNumber(), change, apply));
         }
         return outcomes;
     }
@@ -104,7 +151,7 @@ public class Invoice {
                 .toList();
     }
 
-    private ChangeOutcome decide(InvoiceNumber invoice, TransactionChange change) {
+    private ChangeOutcome decide(InvoiceNumber invoice, TransactionChange change, Consumer<Object> apply) {
         Item item = items.get(change.transactionId());
         if (item != null) {
             if (item.lastEventId().equals(change.change().eventId())) {
@@ -117,12 +164,13 @@ public class Invoice {
             }
         }
         return switch (change) {
-            case Written written -> write(invoice, item, written);
-            case Deleted deleted -> delete(invoice, item, deleted);
+            case Written written -> applied(apply, write(invoice, item, written));
+            case Deleted deleted -> delete(invoice, item, deleted, apply);
         };
     }
 
-    private ChangeOutcome write(InvoiceNumber invoice, Item item, Written written) {
+    /** The events a write means; none when nothing that the invoice keeps changed. */
+    private List<InvoiceEvent> write(InvoiceNumber invoice, Item item, Written written) {
         TransactionDetails now = written.details();
         TransactionId id = written.transactionId();
         ChangeIdentity change = written.change();
@@ -130,7 +178,7 @@ public class Invoice {
             // Removed items stay in the map, so "empty" is "never any". A write of an item that existed before
             // this store followed the table (a MODIFY, or the table scan of bootstrap) opens no new invoice.
             boolean opensInvoice = items.isEmpty() && written.created();
-            return applied(new TransactionRecorded(invoice, id, now.amount(), now.country(), now.invoiceDate(),
+            return List.of(new TransactionRecorded(invoice, id, now.amount(), now.country(), now.invoiceDate(),
                     now.document(), opensInvoice, change));
         }
         TransactionDetails was = item.details();
@@ -147,10 +195,10 @@ public class Invoice {
         if (!was.document().equals(now.document())) {
             events.add(new TransactionDocumentChanged(invoice, id, now.document(), change));
         }
-        return applied(events.toArray(InvoiceEvent[]::new));
+        return events;
     }
 
-    private ChangeOutcome delete(InvoiceNumber invoice, Item item, Deleted deleted) {
+    private ChangeOutcome delete(InvoiceNumber invoice, Item item, Deleted deleted, Consumer<Object> apply) {
         if (item == null || item.details() == null) {
             if (item == null && deleted.lastImage() != null) {
                 return new Rejected(describe(invoice, deleted) + " was deleted but never recorded here, though the"
@@ -161,18 +209,18 @@ public class Invoice {
             return new Skipped(describe(invoice, deleted) + " is not on the invoice; nothing to delete");
         }
         TransactionDetails last = item.details();
-        return applied(switch (deleted.cause()) {
+        return applied(apply, List.of(switch (deleted.cause()) {
             case DELETED -> new TransactionRemoved(invoice, deleted.transactionId(), last.amount(), last.country(),
                     deleted.change());
             case EXPIRED -> new TransactionExpired(invoice, deleted.transactionId(), last.amount(), last.country(),
                     deleted.change());
-        });
+        }));
     }
 
-    private static ChangeOutcome applied(InvoiceEvent... events) {
-        List<String> names = new ArrayList<>(events.length);
+    private static ChangeOutcome applied(Consumer<Object> apply, List<InvoiceEvent> events) {
+        List<String> names = new ArrayList<>(events.size());
         for (InvoiceEvent event : events) {
-            apply(event);
+            apply.accept(event);
             names.add(event.getClass().getSimpleName());
         }
         return new Applied(names);
