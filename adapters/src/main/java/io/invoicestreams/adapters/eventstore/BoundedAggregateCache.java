@@ -1,6 +1,5 @@
 package io.invoicestreams.adapters.eventstore;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
@@ -17,15 +16,7 @@ public final class BoundedAggregateCache implements Cache {
     private final Map<Object, Object> entries;
 
     public BoundedAggregateCache(int maxEntries) {
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("aggregate cache size must be at least 1, was " + maxEntries);
-        }
-        this.entries = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.entries = LeastRecentlyUsed.map(maxEntries, "aggregate cache");
     }
 
     @Override

@@ -210,15 +210,7 @@ public final class InvoiceAppender implements InvoiceChanges {
         private final Map<InvoiceNumber, Loaded> entries;
 
         LoadedInvoices(int maxEntries) {
-            if (maxEntries < 1) {
-                throw new IllegalArgumentException("invoice cache size must be at least 1, was " + maxEntries);
-            }
-            this.entries = new LinkedHashMap<>(Math.min(maxEntries, 1 << 16), 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<InvoiceNumber, Loaded> eldest) {
-                    return size() > maxEntries;
-                }
-            };
+            this.entries = LeastRecentlyUsed.map(maxEntries, "invoice cache");
         }
 
         synchronized Loaded take(InvoiceNumber invoice) {

@@ -67,6 +67,14 @@ public class Invoice {
      */
     public void evolve(Object event) {
         switch (event) {
+            case InvoiceEvent e -> evolve(e);
+            case VerificationEvent e -> evolve(e);
+            default -> throw new IllegalArgumentException("not an event of an Invoice: " + event.getClass().getName());
+        }
+    }
+
+    private void evolve(InvoiceEvent event) {
+        switch (event) {
             case TransactionRecorded e -> on(e);
             case TransactionAmountCorrected e -> on(e);
             case TransactionCountryChanged e -> on(e);
@@ -74,9 +82,13 @@ public class Invoice {
             case TransactionDocumentChanged e -> on(e);
             case TransactionRemoved e -> on(e);
             case TransactionExpired e -> on(e);
+        }
+    }
+
+    private void evolve(VerificationEvent event) {
+        switch (event) {
             case CountryVerifierAssigned e -> on(e);
             case CountryVerifierRemoved e -> on(e);
-            default -> throw new IllegalArgumentException("not an event of an Invoice: " + event.getClass().getName());
         }
     }
 
