@@ -54,9 +54,20 @@ public final class InvoiceAppender implements InvoiceChanges {
     /** Identifiers in one {@code IN} list when loading invoices. */
     static final int IDS_PER_QUERY = 500;
 
-    private static final String LOAD = "SELECT type, aggregateIdentifier, sequenceNumber, eventIdentifier, timeStamp,"
-            + " payloadType, payloadRevision, payload, metaData FROM DomainEventEntry WHERE aggregateIdentifier IN (%s)"
-            + " ORDER BY aggregateIdentifier, sequenceNumber";
+    private static final String COLUMNS = "type, aggregateIdentifier, sequenceNumber, eventIdentifier, timeStamp,"
+            + " payloadType, payloadRevision, payload, metaData";
+
+    /** H2 looks each identifier of an {@code IN} list up in the (aggregate, sequence) index. */
+    private static final String LOAD_IN_LIST = "SELECT " + COLUMNS + " FROM DomainEventEntry"
+            + " WHERE aggregateIdentifier IN (%s) ORDER BY aggregateIdentifier, sequenceNumber";
+
+    /**
+     * PostgreSQL misjudges how many rows an {@code IN} list of a few hundred identifiers matches, and scans the whole
+     * table once it holds a few hundred thousand events; a lateral join looks each identifier up in the index.
+     */
+    private static final String LOAD_LATERAL = "SELECT e.* FROM unnest(?::varchar[]) WITH ORDINALITY AS ids(id, n)"
+            + " CROSS JOIN LATERAL (SELECT " + COLUMNS + " FROM DomainEventEntry d"
+            + " WHERE d.aggregateIdentifier = ids.id) e ORDER BY ids.n, e.sequenceNumber";
 
     private final JdbcTransactions transactions;
     private final EventStorageEngine engine;
@@ -163,14 +174,10 @@ public final class InvoiceAppender implements InvoiceChanges {
     }
 
     private Map<String, List<DomainEventData<?>>> query(List<InvoiceNumber> invoices) {
-        String sql = String.format(LOAD, String.join(",", Collections.nCopies(invoices.size(), "?")));
         Map<String, List<DomainEventData<?>>> stored = new HashMap<>();
         try {
             Connection connection = transactions.getConnection();
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < invoices.size(); i++) {
-                    statement.setString(i + 1, invoices.get(i).value());
-                }
+            try (PreparedStatement statement = prepareLoad(connection, invoices)) {
                 statement.setFetchSize(1000);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -188,6 +195,22 @@ public final class InvoiceAppender implements InvoiceChanges {
                     e);
         }
         return stored;
+    }
+
+    private static PreparedStatement prepareLoad(Connection connection, List<InvoiceNumber> invoices)
+            throws SQLException {
+        String[] ids = invoices.stream().map(InvoiceNumber::value).toArray(String[]::new);
+        if ("PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+            PreparedStatement statement = connection.prepareStatement(LOAD_LATERAL);
+            statement.setArray(1, connection.createArrayOf("varchar", ids));
+            return statement;
+        }
+        PreparedStatement statement = connection.prepareStatement(
+                String.format(LOAD_IN_LIST, String.join(",", Collections.nCopies(ids.length, "?"))));
+        for (int i = 0; i < ids.length; i++) {
+            statement.setString(i + 1, ids[i]);
+        }
+        return statement;
     }
 
     /** Forgets every loaded invoice; the next batch loads its invoices from the store. */

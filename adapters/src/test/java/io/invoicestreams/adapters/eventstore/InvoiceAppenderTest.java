@@ -41,13 +41,18 @@ import org.junit.jupiter.api.Test;
  */
 class InvoiceAppenderTest {
 
+    /** The database these cases run on; {@code InvoiceAppenderIT} runs them again on PostgreSQL. */
+    TestDatabases database() {
+        return TestDatabases.H2;
+    }
+
     private static final Duration NEVER = Duration.ofHours(1);
     private static final InvoiceNumber INVOICE = new InvoiceNumber("1212121");
     private static final CountryCode USA = new CountryCode("USA");
 
     @Test
     void its_events_are_axons_own_and_the_two_paths_follow_each_other_on_one_invoice() {
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         try (InvoiceEventStore store = start(db, "node-a")) {
             assertThat(outcomes(store, db, written(INVOICE, "T1", 1, "100"), written(INVOICE, "T2", 2, "50")))
                     .allMatch(ChangeOutcome.Applied.class::isInstance);
@@ -76,7 +81,7 @@ class InvoiceAppenderTest {
 
     @Test
     void a_rolled_back_batch_leaves_nothing_in_memory() {
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         try (InvoiceEventStore store = start(db, "node-a")) {
             Transaction rolledBack = db.startTransaction();
             store.invoiceChanges().apply(changes(written(INVOICE, "T1", 1, "100")));
@@ -91,7 +96,7 @@ class InvoiceAppenderTest {
 
     @Test
     void a_second_writer_is_refused_by_the_store_and_the_retry_decides_on_its_events() {
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         try (InvoiceEventStore a = start(db, "node-a"); InvoiceEventStore b = start(db, "node-b")) {
             outcomes(a, db, written(INVOICE, "T1", 1, "100"));
             // Node b appends to the invoice; node a still holds the invoice as it left it.
@@ -114,7 +119,7 @@ class InvoiceAppenderTest {
     @Test
     void invoices_load_from_the_store_in_chunks_and_continue_where_they_stood() {
         int invoices = InvoiceAppender.IDS_PER_QUERY * 2 + 37;
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         List<TransactionChange.Written> first = new ArrayList<>();
         List<TransactionChange.Written> second = new ArrayList<>();
         for (int i = 0; i < invoices; i++) {
@@ -142,7 +147,7 @@ class InvoiceAppenderTest {
 
     @Test
     void the_processors_streams_wake_when_the_batch_commits_and_not_before() throws Exception {
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         try (InvoiceEventStore store = start(db, "node-a")) {
             WakingEventStore events = (WakingEventStore) store.configuration().eventStore();
             AtomicInteger wakes = new AtomicInteger();
@@ -161,7 +166,7 @@ class InvoiceAppenderTest {
 
     @Test
     void outside_a_transaction_it_refuses_to_append() {
-        JdbcTransactions db = TestDatabases.H2.fresh();
+        JdbcTransactions db = database().fresh();
         try (InvoiceEventStore store = start(db, "node-a")) {
             assertThatThrownBy(() -> store.invoiceChanges().apply(changes(written(INVOICE, "T1", 1, "100"))))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("there is none");
