@@ -75,23 +75,31 @@ public final class InvoiceAppender implements InvoiceChanges {
     private final EventUpcaster upcasters;
     private final LoadedInvoices cache;
     private final Consumer<Set<InvoiceNumber>> afterAppend;
+    private final Runnable appendedUncommitted;
 
     /**
      * @param afterAppend told, after the transaction that appended them commits, which invoices got new events
      */
     public InvoiceAppender(JdbcTransactions transactions, EventStorageEngine engine, Serializer serializer,
                            int cacheSize, Consumer<Set<InvoiceNumber>> afterAppend) {
-        this(transactions, engine, serializer, NoOpEventUpcaster.INSTANCE, cacheSize, afterAppend);
+        this(transactions, engine, serializer, NoOpEventUpcaster.INSTANCE, cacheSize, afterAppend, () -> { });
     }
 
+    /**
+     * @param appendedUncommitted told at once when events were appended, inside the transaction: Axon's embedded
+     *                            store (the fallback of ADR 0020) learns of an append at that point, as it did
+     *                            from Axon's unit of work before issue 14
+     */
     public InvoiceAppender(JdbcTransactions transactions, EventStorageEngine engine, Serializer serializer,
-                           EventUpcaster upcasters, int cacheSize, Consumer<Set<InvoiceNumber>> afterAppend) {
+                           EventUpcaster upcasters, int cacheSize, Consumer<Set<InvoiceNumber>> afterAppend,
+                           Runnable appendedUncommitted) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.serializer = Objects.requireNonNull(serializer, "serializer");
         this.upcasters = Objects.requireNonNull(upcasters, "upcasters");
         this.cache = new LoadedInvoices(cacheSize);
         this.afterAppend = Objects.requireNonNull(afterAppend, "afterAppend");
+        this.appendedUncommitted = Objects.requireNonNull(appendedUncommitted, "appendedUncommitted");
     }
 
     /** An invoice as stored, and the sequence number of its newest event (-1: none). */
@@ -134,6 +142,7 @@ public final class InvoiceAppender implements InvoiceChanges {
         }
         if (!messages.isEmpty()) {
             engine.appendEvents(messages);
+            appendedUncommitted.run();
         }
         transactions.afterCommit(() -> {
             cache.putAll(decided);

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -33,6 +35,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
 
 /**
  * The Axon side of the service, without any framework around it: the JDBC event storage engine and token store
@@ -141,8 +144,9 @@ public final class InvoiceEventStore implements AutoCloseable {
                 .configureTransactionManager(c -> transactions)
                 .configureEventStore(c -> {
                     if (!streams.wake()) {
-                        EmbeddedEventStore axon = EmbeddedEventStore.builder().storageEngine(engine)
-                                .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore")).build();
+                        PollingEventStore axon = new PollingEventStore(EmbeddedEventStore.builder()
+                                .storageEngine(engine)
+                                .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore")));
                         c.onShutdown(axon::shutDown);
                         return axon;
                     }
@@ -154,6 +158,7 @@ public final class InvoiceEventStore implements AutoCloseable {
                     return store;
                 })
                 .configureCommandBus(c -> SimpleCommandBus.builder().transactionManager(transactions).build())
+                .registerComponent(CommandGateway.class, InvoiceEventStore::retryingGateway)
                 .registerComponent(TokenStore.class, c -> tokenStore)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Invoice.class)
                         .configureCache(c -> cache));
@@ -163,11 +168,18 @@ public final class InvoiceEventStore implements AutoCloseable {
         // The stream's changes are appended without Axon's repository (ADR 0021): each path forgets what the
         // other changed. Should both write an invoice at once, the store's unique key refuses one of them.
         WakingEventStore waking = configuration.eventStore() instanceof WakingEventStore w ? w : null;
-        InvoiceAppender appender = new InvoiceAppender(transactions, engine, serializer, aggregateCacheSize,
+        PollingEventStore polling = configuration.eventStore() instanceof PollingEventStore p ? p : null;
+        InvoiceAppender appender = new InvoiceAppender(transactions, engine, serializer,
+                NoOpEventUpcaster.INSTANCE, aggregateCacheSize,
                 invoices -> {
                     invoices.forEach(invoice -> cache.remove(invoice.value()));
                     if (waking != null) {
                         waking.wakeStreams();
+                    }
+                },
+                () -> {
+                    if (polling != null) {
+                        polling.appended();
                     }
                 });
         configuration.commandBus().registerHandlerInterceptor((unitOfWork, chain) -> {
@@ -184,6 +196,51 @@ public final class InvoiceEventStore implements AutoCloseable {
         });
         configuration.start();
         return new InvoiceEventStore(configuration, transactions, engine, tokenStore, parked, cache, appender);
+    }
+
+    /**
+     * Axon's embedded event store (the fallback, {@code wake-on-append=false}), told of the appender's appends as
+     * Axon's unit of work told it before issue 14: inside the transaction, before the events can be read.
+     */
+    static final class PollingEventStore extends EmbeddedEventStore {
+        PollingEventStore(EmbeddedEventStore.Builder builder) {
+            super(builder);
+        }
+
+        void appended() {
+            afterCommit(List.of());
+        }
+    }
+
+    /**
+     * The gateway of the administrator's commands. A command that loses the race for an invoice to a stream batch
+     * (both appended the same sequence number; the store's unique key refused the command's event) is sent again,
+     * up to five times 50 ms apart, and then decides on the batch's events (ADR 0021). Other failures are not
+     * retried.
+     */
+    private static CommandGateway retryingGateway(Configuration c) {
+        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("command-retry").factory());
+        c.onShutdown(retries::shutdownNow);
+        return DefaultCommandGateway.builder()
+                .commandBus(c.commandBus())
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(retries)
+                        .retryInterval(50)
+                        .maxRetryCount(5)
+                        .nonTransientFailurePredicate(failure -> !lostTheRace(failure))
+                        .build())
+                .build();
+    }
+
+    /** A unique key refused the insert (SQL state 23505, on H2 and PostgreSQL): another writer was first. */
+    static boolean lostTheRace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Axon's JacksonSerializer over the domain's JSON form. It mutates its ObjectMapper, so it gets a copy. */
