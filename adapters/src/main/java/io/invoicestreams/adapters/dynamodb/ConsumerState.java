@@ -1,8 +1,10 @@
 package io.invoicestreams.adapters.dynamodb;
 
+import io.invoicestreams.adapters.source.ShardLag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +22,7 @@ final class ConsumerState {
     /** Leases this node hands back at the next record batch, to keep to its share. */
     final Set<String> toRelease = ConcurrentHashMap.newKeySet();
     /** The lag of each shard this node reads, or read until a failure and will claim again, by lease. */
-    final java.util.Map<String, io.invoicestreams.adapters.source.ShardLag> lags = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, ShardLag> lags = new ConcurrentHashMap<>();
     final AtomicReference<String> currentStream = new AtomicReference<>();
     final AtomicReference<Instant> lastPoll = new AtomicReference<>(Instant.EPOCH);
     final AtomicReference<String> lastError = new AtomicReference<>();

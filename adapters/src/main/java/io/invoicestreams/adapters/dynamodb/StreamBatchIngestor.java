@@ -35,8 +35,8 @@ public final class StreamBatchIngestor {
     private final BooleanSupplier bootstrapped;
 
     /**
-     * @param forgetCachedState drops cached aggregates; called after a failed batch, whose units of work may have
-     *                          committed into a JDBC transaction that then rolled back
+     * @param forgetCachedState drops cached invoices; called after a failed batch, which may have lost the race for an
+     *                          invoice to another writer, so that the retry loads what that writer stored
      */
     public StreamBatchIngestor(JdbcTransactions transactions, InvoiceChanges invoices, ParkedRecords parked,
                                ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState) {

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,6 @@ import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
-import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
 
 /**
  * The stream's changes applied to their invoices without a command per invoice (issue 14, ADR 0021): load every
@@ -49,7 +49,7 @@ import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
 public final class InvoiceAppender implements InvoiceChanges {
 
     /** The aggregate type Axon's repository gives the {@link Invoice}. */
-    public static final String AGGREGATE_TYPE = Invoice.class.getSimpleName();
+    private static final String AGGREGATE_TYPE = Invoice.class.getSimpleName();
 
     /** Identifiers in one {@code IN} list when loading invoices. */
     static final int IDS_PER_QUERY = 500;
@@ -78,14 +78,7 @@ public final class InvoiceAppender implements InvoiceChanges {
     private final Runnable appendedUncommitted;
 
     /**
-     * @param afterAppend told, after the transaction that appended them commits, which invoices got new events
-     */
-    public InvoiceAppender(JdbcTransactions transactions, EventStorageEngine engine, Serializer serializer,
-                           int cacheSize, Consumer<Set<InvoiceNumber>> afterAppend) {
-        this(transactions, engine, serializer, NoOpEventUpcaster.INSTANCE, cacheSize, afterAppend, () -> { });
-    }
-
-    /**
+     * @param afterAppend         told, after the transaction that appended them commits, which invoices got new events
      * @param appendedUncommitted told at once when events were appended, inside the transaction: Axon's embedded
      *                            store (the fallback of ADR 0020) learns of an append at that point, as it did
      *                            from Axon's unit of work before issue 14
@@ -126,7 +119,7 @@ public final class InvoiceAppender implements InvoiceChanges {
         Map<InvoiceNumber, List<ChangeOutcome>> outcomes = new LinkedHashMap<>();
         Map<InvoiceNumber, Loaded> decided = new HashMap<>();
         List<DomainEventMessage<?>> messages = new ArrayList<>();
-        Set<InvoiceNumber> appended = new java.util.HashSet<>();
+        Set<InvoiceNumber> appended = new HashSet<>();
         for (Map.Entry<InvoiceNumber, List<TransactionChange>> group : changes.entrySet()) {
             InvoiceNumber invoice = group.getKey();
             Loaded before = loaded.get(invoice);
@@ -136,6 +129,8 @@ public final class InvoiceAppender implements InvoiceChanges {
             long sequence = before.lastSequence();
             for (Object event : events) {
                 messages.add(message(invoice, ++sequence, (InvoiceEvent) event));
+            }
+            if (!events.isEmpty()) {
                 appended.add(invoice);
             }
             decided.put(invoice, new Loaded(before.invoice(), sequence));
@@ -232,11 +227,6 @@ public final class InvoiceAppender implements InvoiceChanges {
         cache.remove(invoice);
     }
 
-    /** How many invoices are kept loaded now. */
-    public int cachedInvoices() {
-        return cache.size();
-    }
-
     /** A bounded least-recently-used map whose entries are taken out while in use. */
     private static final class LoadedInvoices {
         private final Map<InvoiceNumber, Loaded> entries;
@@ -259,10 +249,6 @@ public final class InvoiceAppender implements InvoiceChanges {
 
         synchronized void clear() {
             entries.clear();
-        }
-
-        synchronized int size() {
-            return entries.size();
         }
     }
 }

@@ -10,10 +10,13 @@ import io.invoicestreams.domain.invoice.ApplyTransactionChanges;
 import io.invoicestreams.domain.invoice.AssignCountryVerifier;
 import io.invoicestreams.domain.invoice.RemoveCountryVerifier;
 import io.invoicestreams.domain.invoice.Invoice;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.SimpleCommandBus;
@@ -219,8 +222,8 @@ public final class InvoiceEventStore implements AutoCloseable {
      * retried.
      */
     private static CommandGateway retryingGateway(Configuration c) {
-        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("command-retry").factory());
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("command-retry").factory());
         c.onShutdown(retries::shutdownNow);
         return DefaultCommandGateway.builder()
                 .commandBus(c.commandBus())
@@ -236,7 +239,7 @@ public final class InvoiceEventStore implements AutoCloseable {
     /** A unique key refused the insert (SQL state 23505, on H2 and PostgreSQL): another writer was first. */
     static boolean lostTheRace(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
             }
         }
