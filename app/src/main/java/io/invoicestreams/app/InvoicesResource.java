@@ -2,7 +2,7 @@ package io.invoicestreams.app;
 
 import io.invoicestreams.projections.reporting.InvoiceTransactions;
 
-import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.app.readmodel.Rebuilds;
 import io.invoicestreams.projections.countryverification.CountryVerificationStore;
 import io.invoicestreams.projections.totals.TotalsStore;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -51,18 +51,18 @@ public class InvoicesResource {
     private final TotalsStore totals;
     private final CountryVerificationStore countryVerification;
     private final CommandGateway commands;
-    private final ProjectionControl projections;
+    private final Rebuilds rebuilds;
     private final ObjectMapper json;
     private final Clock clock;
 
     InvoicesResource(InvoiceTransactions queries, TotalsStore totals,
                      CountryVerificationStore countryVerification, CommandGateway commands,
-                     ProjectionControl projections, ObjectMapper json, Clock clock) {
+                     Rebuilds rebuilds, ObjectMapper json, Clock clock) {
         this.queries = queries;
         this.totals = totals;
         this.countryVerification = countryVerification;
         this.commands = commands;
-        this.projections = projections;
+        this.rebuilds = rebuilds;
         this.json = json;
         this.clock = clock;
     }
@@ -81,6 +81,8 @@ public class InvoicesResource {
      * @param total    the total in the invoice's first currency (the default currency when it has any)
      * @param totals   every currency's total
      * @param updated  when the last change that moved the total happened
+     * @param rebuilding the totals are being rebuilt: this total is a complete state of the invoice, which may be
+     *                   behind the store until the rebuild hands over (ADR 0022)
      */
     public record Total(String invoiceNumber, BigDecimal total, String currency, List<Amount> totals, Instant updated,
                         boolean rebuilding) {
@@ -201,6 +203,6 @@ public class InvoicesResource {
     }
 
     private boolean rebuilding(String projection) {
-        return projections.status(projection).replaying();
+        return rebuilds.rebuilding(projection);
     }
 }

@@ -61,6 +61,11 @@ public class Problems {
     }
 
     @ServerExceptionMapper
+    public Response refused(io.invoicestreams.adapters.eventstore.RebuildCoordinator.Refused e) {
+        return problem(409, "Conflict", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response concurrent(org.axonframework.modelling.command.ConcurrencyException e) {
         return problem(409, "Conflict", "the invoice changed at the same moment on another node; send the request again");
     }

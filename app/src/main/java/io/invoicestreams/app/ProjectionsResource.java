@@ -3,6 +3,7 @@ package io.invoicestreams.app;
 import io.invoicestreams.adapters.eventstore.DeadLetters;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.invoicestreams.app.readmodel.Rebuilds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -41,7 +42,24 @@ public class ProjectionsResource {
      *                             /admin/dlq/{group})
      */
     public record Projections(long head, long parkedStreamRecords, java.util.Map<String, Long> deadLetters,
-                              List<ProjectionControl.Status> projections) {
+                              List<ProjectionControl.Status> projections, List<Rebuild> rebuilds) {
+    }
+
+    /**
+     * The newest folded rebuild of a read model (ADR 0022).
+     *
+     * @param state      REQUESTED, RUNNING, DONE or FAILED
+     * @param node       the node that runs (or ran) it
+     * @param position   the global index folded up to, of {@code target}
+     * @param etaSeconds seconds left at the current rate; -1 when not known yet
+     */
+    public record Rebuild(String name, String state, String node, long position, long target, long events,
+                          long items, double eventsPerSecond, long etaSeconds, java.time.Instant requested,
+                          java.time.Instant finished, String message) {
+        static Rebuild of(RebuildCoordinator.Rebuild r, java.time.Instant now) {
+            return new Rebuild(r.name(), r.state().name(), r.owner(), r.position(), r.target(), r.events(), r.items(),
+                    Math.round(r.eventsPerSecond(now)), r.etaSeconds(now), r.requested(), r.finished(), r.message());
+        }
     }
 
     @GET
@@ -49,12 +67,16 @@ public class ProjectionsResource {
     public Projections list() {
         java.util.Map<String, Long> parked = new java.util.TreeMap<>();
         deadLetters.groups().forEach(group -> parked.put(group, deadLetters.size(group)));
-        return new Projections(store.headIndex(), store.parkedRecords().count(), parked, projections.status());
+        java.time.Instant now = java.time.Instant.now();
+        return new Projections(store.headIndex(), store.parkedRecords().count(), parked, projections.status(),
+                rebuilds.folded().stream().map(r -> Rebuild.of(r, now)).toList());
     }
 
     /**
-     * Clears the read model and replays the whole event store into it. 202: the replay runs; follow it in
-     * GET /projections. 409 when another node holds segments of it.
+     * Rebuilds the read model from the whole event store. Totals and country verification fold their history while
+     * every node serves, and the node that takes the rebuild writes each item once (ADR 0022); 202 with the rebuild,
+     * which GET /projections follows under {@code rebuilds}. The search index is replayed in place on this node: 202
+     * with its status, and 409 when another node holds segments of it.
      */
     @jakarta.annotation.security.RolesAllowed(ApiKeys.ADMIN)
     @POST
@@ -63,7 +85,8 @@ public class ProjectionsResource {
         if (!projections.names().contains(name)) {
             throw new Problems.NotFound("no read model named '" + name + "'; known: " + projections.names());
         }
-        rebuilds.start(name);
-        return Response.accepted(projections.status(name)).location(URI.create("/projections")).build();
+        Object started = rebuilds.start(name).<Object>map(r -> Rebuild.of(r, java.time.Instant.now()))
+                .orElseGet(() -> projections.status(name));
+        return Response.accepted(started).location(URI.create("/projections")).build();
     }
 }

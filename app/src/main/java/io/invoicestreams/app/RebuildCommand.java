@@ -2,6 +2,7 @@ package io.invoicestreams.app;
 
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.ProjectionControl.Progress;
+import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.invoicestreams.app.readmodel.ReadModel;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.app.readmodel.Rebuilds;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code rebuild NAME|--all}: stops the read model here, refuses if another node holds it, clears it, resets its
@@ -23,9 +25,10 @@ public class RebuildCommand {
     static final String USAGE = """
             Usage: invoice-streams rebuild NAME | --all
 
-            Rebuilds a read model from the whole event store: stops its processor in this process, refuses if
-            another node still holds its segments, clears the read model, resets its tokens, replays every event
-            and exits 0 once the read model has caught up with the store.
+            Rebuilds a read model from the whole event store while the service serves, and exits 0 once done.
+            Totals and country verification fold the history in memory on one node (this process or a running
+            one) and write each item once, over its old value: readers never see a partial value, and the
+            other read models never stop. The search index is built as a new generation on this node.
 
             Read models:
             %s  --all                  all of them, one after the other
@@ -77,13 +80,21 @@ public class RebuildCommand {
     /** Exit 0 when every named read model has been rebuilt; 1 when one was refused or did not catch up. */
     int run(List<String> names, PrintStream out, PrintStream err, Duration timeout) {
         for (String name : names) {
+            Optional<RebuildCoordinator.Rebuild> folded;
             try {
-                rebuilds.start(name);
-            } catch (ProjectionControl.RebuildRefused refused) {
+                folded = rebuilds.start(name);
+            } catch (ProjectionControl.RebuildRefused | RebuildCoordinator.Refused refused) {
                 err.println("invoice-streams: rebuild: " + refused.getMessage());
                 return 1;
             }
             ProgressBar bar = new ProgressBar(name, out, System.console() != null);
+            if (folded.isPresent()) {
+                int exit = awaitFolded(folded.get(), bar, out, err, timeout);
+                if (exit != 0) {
+                    return exit;
+                }
+                continue;
+            }
             if (!control.awaitCaughtUp(name, timeout, Duration.ofMillis(500), bar::show)) {
                 out.println();
                 err.println("invoice-streams: rebuild: " + name + " did not catch up within " + timeout
@@ -93,6 +104,40 @@ public class RebuildCommand {
             rebuilds.complete(name);
         }
         return 0;
+    }
+
+    /** Follows a folded rebuild, run by this process or by a serving node, to its end. */
+    private int awaitFolded(RebuildCoordinator.Rebuild asked, ProgressBar bar, PrintStream out, PrintStream err,
+                            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RebuildCoordinator.Rebuild now = rebuilds.folded(asked.name()).orElseThrow();
+            boolean same = now.requested().equals(asked.requested());
+            if (!same || now.state() == RebuildCoordinator.State.FAILED) {
+                out.println();
+                err.println("invoice-streams: rebuild: " + asked.name() + (same ? " failed: " + now.message()
+                        : " was asked for again meanwhile; see GET /projections"));
+                return 1;
+            }
+            boolean done = now.state() == RebuildCoordinator.State.DONE;
+            bar.show(new Progress(asked.name(), Math.max(0, now.position()), now.target(), done));
+            if (done) {
+                out.println("  " + now.message() + (now.owner() == null ? "" : " by " + now.owner()));
+                return 0;
+            }
+            if (System.nanoTime() > deadline) {
+                out.println();
+                err.println("invoice-streams: rebuild: " + asked.name() + " did not end within " + timeout
+                        + "; it goes on on " + now.owner() + ". See GET /projections.");
+                return 1;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
     }
 
     /** One line that redraws itself on a terminal; a line every five seconds elsewhere (CI logs). */

@@ -2,6 +2,7 @@ package io.invoicestreams.app;
 
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.invoicestreams.adapters.source.ChangeSource;
 import io.invoicestreams.app.source.SourceConfig;
 import io.invoicestreams.app.eventstore.DeadLetterRetry;
@@ -37,13 +38,18 @@ public class ServiceLifecycle {
     private final Instance<DeadLetterRetry> deadLetterRetry;
     private final Instance<StoreDatabase> database;
     private final Instance<ReadModelBinding> readModels;
+    private final Instance<RebuildCoordinator> rebuilds;
     private volatile ChangeSource started;
+
+    /** How often a node looks at the rebuilds asked for (ADR 0022). */
+    static final java.time.Duration REBUILD_TICK = java.time.Duration.ofMillis(250);
 
     ServiceLifecycle(Invocation invocation, InvoiceStreamsConfig config, SourceConfig sourceConfig,
                      Instance<InvoiceEventStore> store,
                      Instance<ProjectionControl> control, Instance<ChangeSource> source,
                      Instance<DeadLetterRetry> deadLetterRetry, Instance<StoreDatabase> database,
-                     Instance<ReadModelBinding> readModels) {
+                     Instance<ReadModelBinding> readModels, Instance<RebuildCoordinator> rebuilds) {
+        this.rebuilds = rebuilds;
         this.invocation = invocation;
         this.config = config;
         this.sourceConfig = sourceConfig;
@@ -60,6 +66,8 @@ public class ServiceLifecycle {
             return; // query, report and archive read the archive only
         }
         store.get();
+        // Before anything else, so that a processor whose read model is being rebuilt stops within a tick.
+        rebuilds.get().start(REBUILD_TICK);
         ProjectionControl projections = control.get();
         for (ReadModelBinding readModel : readModels) {
             readModel.hooks().started(projections);
@@ -100,6 +108,7 @@ public class ServiceLifecycle {
             for (ReadModelBinding readModel : readModels) {
                 readModel.hooks().stopping();
             }
+            Closing.close(rebuilds.get());
             Closing.close(store.get());
         } catch (RuntimeException e) {
             // A start-up that failed half-way: what did not start cannot be made now, and need not be stopped.

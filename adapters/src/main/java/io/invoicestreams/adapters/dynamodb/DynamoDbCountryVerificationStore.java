@@ -4,10 +4,14 @@ import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.projections.Replaced;
+import io.invoicestreams.projections.countryverification.CountryVerificationRow;
 import io.invoicestreams.projections.countryverification.CountryVerificationStore;
 import io.invoicestreams.projections.countryverification.CountryVerificationView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +40,9 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
     public static final String VERIFY_ACTION = "Verify_action";
     public static final String TOTAL_TRANS = "Total_trans";
     public static final String COUNTED = "Counted";
+
+    /** {@code BatchWriteItem} calls in flight while a rebuild writes its rows. */
+    static final int REPLACE_IN_FLIGHT = 8;
 
     private static final Map<String, String> NAMES = Map.of("#v", VERIFY_ACTION, "#n", TOTAL_TRANS, "#c", COUNTED);
 
@@ -134,6 +141,25 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return rows;
+    }
+
+    /** The folded rows, 25 to a {@code BatchWriteItem}, {@link #REPLACE_IN_FLIGHT} calls at once. */
+    @Override
+    public Replaced replaceAll(Collection<CountryVerificationRow> rows) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(rows.size());
+        for (CountryVerificationRow row : rows) {
+            Map<String, AttributeValue> item = new HashMap<>(key(row.invoiceNumber(), row.country()));
+            if (row.verifier() != null) {
+                item.put(VERIFY_ACTION, AttributeValue.fromS(row.verifier().value()));
+                item.put(TOTAL_TRANS, AttributeValue.fromN(Integer.toString(row.counted().size())));
+            }
+            if (!row.counted().isEmpty()) {
+                item.put(COUNTED, AttributeValue.fromSs(row.counted().stream().map(TransactionId::value).toList()));
+            }
+            items.add(item);
+        }
+        return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER, TRANS_COUNTRY), items,
+                REPLACE_IN_FLIGHT);
     }
 
     @Override

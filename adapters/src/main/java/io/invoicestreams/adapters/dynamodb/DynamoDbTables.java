@@ -4,7 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -82,6 +89,96 @@ public final class DynamoDbTables {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return deleted;
+    }
+
+    /**
+     * Makes the table hold exactly {@code items} (issue 15): puts them 25 to a {@code BatchWriteItem}, up to
+     * {@code inFlight} calls at once, each put replacing its item whole; then scans the keys and deletes every item
+     * that was not put. Unprocessed items are sent again with a growing pause.
+     *
+     * @return items put, and items deleted
+     */
+    public static io.invoicestreams.projections.Replaced replaceAll(DynamoDbClient dynamoDb, String table,
+                                                                   List<String> keyAttributes,
+                                                                   List<Map<String, AttributeValue>> items,
+                                                                   int inFlight) {
+        Set<Map<String, AttributeValue>> keys = new HashSet<>(items.size() * 2);
+        List<WriteRequest> puts = new ArrayList<>(items.size());
+        for (Map<String, AttributeValue> item : items) {
+            Map<String, AttributeValue> key = new HashMap<>();
+            keyAttributes.forEach(k -> key.put(k, item.get(k)));
+            if (!keys.add(key)) {
+                throw new IllegalArgumentException("two items of " + table + " have the key " + key);
+            }
+            puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+        }
+        inBatches(dynamoDb, table, puts, inFlight);
+        List<WriteRequest> deletes = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
+                    .projectionExpression(String.join(", ", placeholders(keyAttributes).keySet()))
+                    .expressionAttributeNames(placeholders(keyAttributes))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> key : page.items()) {
+                if (!keys.contains(key)) {
+                    deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        inBatches(dynamoDb, table, deletes, inFlight);
+        return new io.invoicestreams.projections.Replaced(puts.size(), deletes.size());
+    }
+
+    /** Sends the requests 25 to a call, up to {@code inFlight} calls at once; the first failure is thrown. */
+    private static void inBatches(DynamoDbClient dynamoDb, String table, List<WriteRequest> requests, int inFlight) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            Semaphore slots = new Semaphore(Math.max(1, inFlight));
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i += 25) {
+                List<WriteRequest> batch = requests.subList(i, Math.min(requests.size(), i + 25));
+                slots.acquireUninterruptibly();
+                sent.add(calls.submit(() -> {
+                    try {
+                        writeAll(dynamoDb, table, batch);
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+                if (sent.size() % 64 == 0) {
+                    failFast(sent);
+                }
+            }
+            for (Future<?> call : sent) {
+                await(call);
+            }
+        }
+    }
+
+    private static void failFast(List<Future<?>> sent) {
+        for (Future<?> call : sent) {
+            if (call.isDone()) {
+                await(call);
+            }
+        }
+        sent.removeIf(Future::isDone);
+    }
+
+    private static void await(Future<?> call) {
+        try {
+            call.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to DynamoDB", e);
+        }
     }
 
     private static Map<String, String> placeholders(List<String> attributes) {

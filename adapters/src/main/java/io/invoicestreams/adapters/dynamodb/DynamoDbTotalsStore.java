@@ -2,6 +2,7 @@ package io.invoicestreams.adapters.dynamodb;
 
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.Money;
+import io.invoicestreams.projections.Replaced;
 import io.invoicestreams.projections.totals.InvoiceTotalChange;
 import io.invoicestreams.projections.totals.InvoiceTotalView;
 import io.invoicestreams.projections.totals.TotalsStore;
@@ -9,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashMap;
@@ -47,6 +49,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
     private final String table;
     private final Currency defaultCurrency;
     private final ExecutorService writers;
+    private final int writeConcurrency;
 
     /**
      * @param writeConcurrency how many invoices of one batch are written at once
@@ -58,6 +61,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
         if (writeConcurrency < 1) {
             throw new IllegalArgumentException("writeConcurrency must be at least 1, got " + writeConcurrency);
         }
+        this.writeConcurrency = writeConcurrency;
         this.writers = Executors.newFixedThreadPool(writeConcurrency, Thread.ofPlatform().daemon()
                 .name("totals-writer-", 0).factory());
     }
@@ -176,6 +180,24 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
         AttributeValue last = item.get(LAST_SEQ);
         return Optional.of(new InvoiceTotalView(invoiceNumber, totals,
                 updated == null ? null : Instant.parse(updated.s()), last == null ? -1 : Long.parseLong(last.n())));
+    }
+
+    /** The folded totals, 25 to a {@code BatchWriteItem}, as many calls at once as the write concurrency. */
+    @Override
+    public Replaced replaceAll(Collection<InvoiceTotalView> totals) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(totals.size());
+        for (InvoiceTotalView view : totals) {
+            Map<String, AttributeValue> item = new HashMap<>(key(view.invoiceNumber()));
+            for (Money total : view.totals()) {
+                item.put(attributeFor(total.currency()), AttributeValue.fromN(total.amount().toPlainString()));
+            }
+            if (view.updated() != null) {
+                item.put(UPDATE_DATE, AttributeValue.fromS(view.updated().toString()));
+            }
+            item.put(LAST_SEQ, AttributeValue.fromN(Long.toString(view.lastSequence())));
+            items.add(item);
+        }
+        return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER), items, writeConcurrency);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.invoicestreams.projections.countryverification.CountryVerificationStor
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Optional;
+import io.invoicestreams.projections.Fold;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The country verification read model: {@code InvoiceAction} in DynamoDB, counted where a verifier is assigned. */
@@ -33,6 +35,11 @@ public class CountryVerificationAssembly {
     @Singleton
     ReadModelBinding readModel(CountryVerificationStore store, Metrics metrics) {
         return ReadModelBinding.of(ReadModels.COUNTRY_VERIFICATION.model(),
-                new CountryVerificationProjection(store, metrics));
+                new CountryVerificationProjection(store, metrics), new ReadModelBinding.Hooks() {
+                    @Override
+                    public Optional<Fold> newFold() {
+                        return Optional.of(CountryVerificationProjection.fold(store));
+                    }
+                });
     }
 }

@@ -6,6 +6,7 @@ import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.ProjectionProcessors;
+import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.CoreAssembly.DataDir;
@@ -23,6 +24,7 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -126,6 +128,31 @@ public class EventStoreAssembly {
     @Singleton
     ProjectionControl projections(InvoiceEventStore store) {
         return new ProjectionControl(store);
+    }
+
+    /**
+     * The rebuilds of read models that fold their history, coordinated with the other nodes through the store
+     * (ADR 0022). It looks at the rebuilds four times a second once the lifecycle starts it.
+     */
+    @Produces
+    @Singleton
+    RebuildCoordinator rebuilds(InvoiceEventStore store, @All List<ReadModelBinding> readModels,
+                                InvoiceStreamsConfig config, ReadModelsConfig readModelsConfig, NodeId node,
+                                Clock clock) {
+        java.util.Map<String, java.util.function.Supplier<io.invoicestreams.projections.Fold>> folds =
+                new java.util.HashMap<>();
+        for (ReadModelBinding readModel : readModels) {
+            if (readModel.runsHere() && readModel.model().rebuildable() && readModel.hooks().newFold().isPresent()) {
+                folds.put(readModel.name(), () -> readModel.hooks().newFold().orElseThrow());
+            }
+        }
+        Duration claimTimeout = config.node().claimTimeout();
+        return new RebuildCoordinator(store, node.value(), folds, readModelsConfig.processing().segments(), clock,
+                claimTimeout, claimTimeout.plusSeconds(5));
+    }
+
+    void closeRebuilds(@Disposes RebuildCoordinator rebuilds) {
+        rebuilds.close();
     }
 
     /** The dead-letter queues of every configured read model that has them, whether or not it runs here. */

@@ -82,6 +82,14 @@ public record ReadModelBinding(ReadModel model, boolean enabled, Optional<Object
         }
 
         /**
+         * A new fold of this read model, for a rebuild that folds the history in memory and writes the result over
+         * the live read model while the service serves (ADR 0022); empty when it rebuilds by replaying in place.
+         */
+        default java.util.Optional<io.invoicestreams.projections.Fold> newFold() {
+            return java.util.Optional.empty();
+        }
+
+        /**
          * A part of this read model that lives inside this node, named with the key that makes it shared; nodes on
          * one store split the segments, so such a part would hold only this node's share (ADR 0016).
          */

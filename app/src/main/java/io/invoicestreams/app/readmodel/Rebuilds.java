@@ -1,23 +1,29 @@
 package io.invoicestreams.app.readmodel;
 
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.quarkus.arc.All;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Starts and completes the rebuild of a read model, with what its feature does around it (the search index swaps its
- * new generation in once the replay has caught up). The CLI's {@code rebuild} and the REST API both use it.
+ * Starts and completes the rebuild of a read model. A read model that folds its history ({@code Hooks.newFold}) is
+ * rebuilt while every node serves, through the {@link RebuildCoordinator} (ADR 0022); the others (the search index)
+ * are replayed in place on this node, with what their feature does around it (the search index swaps its new
+ * generation in once the replay has caught up). The CLI's {@code rebuild} and the REST API both use it.
  */
 @Singleton
 public class Rebuilds {
 
     private final ProjectionControl control;
+    private final RebuildCoordinator coordinator;
     private final List<ReadModelBinding> readModels;
 
-    Rebuilds(ProjectionControl control, @All List<ReadModelBinding> readModels) {
+    Rebuilds(ProjectionControl control, RebuildCoordinator coordinator, @All List<ReadModelBinding> readModels) {
         this.control = control;
+        this.coordinator = coordinator;
         this.readModels = readModels;
     }
 
@@ -27,19 +33,44 @@ public class Rebuilds {
                 .map(ReadModelBinding::name).toList());
     }
 
+    /** True when the read model is rebuilt by folding its history, on whichever node takes it. */
+    public boolean folds(String name) {
+        return coordinator.names().contains(name);
+    }
+
     /**
-     * Starts the rebuild of a read model on this node.
+     * Starts the rebuild of a read model: asks the nodes for a folded rebuild, or replays it in place on this node.
      *
+     * @return the folded rebuild asked for (or already under way); empty for a replay in place
      * @throws ProjectionControl.RebuildRefused when another node holds its segments, or it does not replay
      * @throws IllegalArgumentException         when no read model of that name runs here
      */
-    public void start(String name) {
+    public Optional<RebuildCoordinator.Rebuild> start(String name) {
         ReadModelBinding binding = binding(name);
+        if (folds(name)) {
+            return Optional.of(coordinator.request(name));
+        }
         control.startRebuild(name);
         binding.hooks().rebuildStarted(control);
+        return Optional.empty();
     }
 
-    /** Ends a rebuild that has caught up: for the search index, the swap; nothing for the others. Idempotent. */
+    /** The folded rebuild of a read model as its row says, if one was ever asked for. */
+    public Optional<RebuildCoordinator.Rebuild> folded(String name) {
+        return coordinator.status(name);
+    }
+
+    /** Every folded rebuild recorded, the newest of each read model. */
+    public List<RebuildCoordinator.Rebuild> folded() {
+        return coordinator.all();
+    }
+
+    /** True while the read model is being rebuilt, by either path. */
+    public boolean rebuilding(String name) {
+        return coordinator.active(name) || control.status(name).replaying();
+    }
+
+    /** Ends a replay in place that has caught up: for the search index, the swap; nothing for the others. */
     public void complete(String name) {
         binding(name).hooks().rebuildCaughtUp();
     }

@@ -12,6 +12,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Currency;
+import java.util.Optional;
+import io.invoicestreams.projections.Fold;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The totals read model: {@code InvoiceTotal} in DynamoDB, written once per invoice per batch. */
@@ -43,7 +45,13 @@ public class TotalsAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(TotalsStore store, TotalsConfig config) {
-        return ReadModelBinding.of(ReadModels.TOTALS.model(), new TotalsProjection(store, config.coalesce()));
+    ReadModelBinding readModel(TotalsStore store, TotalsConfig config, Currency currency) {
+        return ReadModelBinding.of(ReadModels.TOTALS.model(), new TotalsProjection(store, config.coalesce()),
+                new ReadModelBinding.Hooks() {
+                    @Override
+                    public Optional<Fold> newFold() {
+                        return Optional.of(TotalsProjection.fold(store, currency));
+                    }
+                });
     }
 }

@@ -4,7 +4,10 @@ import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.projections.BatchedWrites;
 import io.invoicestreams.domain.Money;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
+import io.invoicestreams.projections.Fold;
+import io.invoicestreams.projections.Replaced;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,37 @@ public final class TotalsProjection {
     @ResetHandler
     void reset() {
         store.clear();
+    }
+
+    /**
+     * A rebuild of the totals in memory, written over {@code live} at the end (ADR 0022): the same handler, each event
+     * applied at once to an in-memory store with the port's semantics.
+     */
+    public static Fold fold(TotalsStore live, Currency defaultCurrency) {
+        Objects.requireNonNull(live, "live");
+        InMemoryTotalsStore memory = new InMemoryTotalsStore(defaultCurrency);
+        TotalsProjection handler = new TotalsProjection(memory, false);
+        return new Fold() {
+            @Override
+            public Object handler() {
+                return handler;
+            }
+
+            @Override
+            public List<Class<?>> events() {
+                return List.of(InvoiceEvent.class);
+            }
+
+            @Override
+            public long size() {
+                return memory.size();
+            }
+
+            @Override
+            public Replaced writeOver() {
+                return live.replaceAll(memory.all());
+            }
+        };
     }
 
     private void record(InvoiceNumber invoice, List<TotalStep> steps) {

@@ -33,6 +33,15 @@ public class CountingStore implements TotalsStore, AutoCloseable {
     }
 
     @Override
+    public io.invoicestreams.projections.Replaced replaceAll(java.util.Collection<InvoiceTotalView> totals) {
+        io.invoicestreams.projections.Replaced replaced = store.replaceAll(totals);
+        synchronized (this) {
+            writes += replaced.written() + replaced.deleted();
+        }
+        return replaced;
+    }
+
+    @Override
     public void close() {
         if (store instanceof AutoCloseable closeable) {
             try {

@@ -4,6 +4,8 @@ import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.Verifier;
+import io.invoicestreams.projections.Replaced;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The port's semantics in memory: the reference the DynamoDB store is held to by the same contract. */
+/**
+ * The port's semantics in memory: the reference the DynamoDB store is held to by the same contract, and the store a
+ * rebuild folds the history into ({@link CountryVerificationProjection#fold}).
+ */
 public final class InMemoryCountryVerificationStore implements CountryVerificationStore {
 
     private record Key(InvoiceNumber invoice, CountryCode country) {
@@ -55,6 +60,29 @@ public final class InMemoryCountryVerificationStore implements CountryVerificati
                         e.getValue().counted().size()))
                 .sorted(Comparator.comparing(v -> v.country().value()))
                 .toList();
+    }
+
+    /** Every row held. */
+    public List<CountryVerificationRow> all() {
+        return rows.entrySet().stream().map(e -> new CountryVerificationRow(e.getKey().invoice(),
+                e.getKey().country(), e.getValue().verifier(), e.getValue().counted())).toList();
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    @Override
+    public synchronized Replaced replaceAll(Collection<CountryVerificationRow> all) {
+        Set<Key> kept = new HashSet<>();
+        for (CountryVerificationRow row : all) {
+            Key key = new Key(row.invoiceNumber(), row.country());
+            rows.put(key, new Row(row.verifier(), new HashSet<>(row.counted())));
+            kept.add(key);
+        }
+        long before = rows.size();
+        rows.keySet().retainAll(kept);
+        return new Replaced(all.size(), before - rows.size());
     }
 
     @Override

@@ -1,0 +1,518 @@
+package io.invoicestreams.adapters.eventstore;
+
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.projections.Fold;
+import io.invoicestreams.projections.Replaced;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds read models while every node serves (issue 15, ADR 0022), coordinated through the event store's database.
+ *
+ * <p>A rebuild is a row in {@value #TABLE}. Any node (or the command line) asks for one; every node that runs the
+ * read model stops its processor while the row is active, so that nobody writes the read model but the rebuild; one
+ * node takes the row and keeps it alive with a heartbeat. It folds the history in memory ({@link HistoryFold}),
+ * writes the folded items over the live read model, and then, in one transaction, sets the processor's tokens to the
+ * position it folded up to, drops the dead letters it folded, and marks the row done. The nodes start their
+ * processors again, which go on from that position: no event is missed or handled twice. A node that dies while it
+ * rebuilds stops its heartbeat, and another node that runs the read model starts the rebuild again; its writes are
+ * complete items, so a half-done rebuild is a valid, older state, never a partial one.
+ */
+public final class RebuildCoordinator implements AutoCloseable {
+
+    public static final String TABLE = "invoice_rebuild";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RebuildCoordinator.class);
+    private static final TokenSchema TOKENS = TokenSchema.builder().build();
+
+    /** Where a rebuild is. */
+    public enum State {
+        /** Asked for; the nodes stop their processors and one of them takes it. */
+        REQUESTED,
+        /** A node folds and writes. */
+        RUNNING,
+        /** Written, and the processors go on from where the fold stopped. */
+        DONE,
+        /** Stopped with an error; the processors went on from where they were. */
+        FAILED;
+
+        boolean active() {
+            return this == REQUESTED || this == RUNNING;
+        }
+    }
+
+    /**
+     * A rebuild as its row says.
+     *
+     * @param target   the store's head it folds up to; -1 until known
+     * @param position the global index folded up to
+     * @param events   events folded
+     * @param items    items folded (then written)
+     * @param message  why it failed, or what it wrote
+     */
+    public record Rebuild(String name, State state, String owner, long target, long position, long events, long items,
+                          Instant requested, Instant started, Instant heartbeat, Instant finished, String message) {
+
+        /** Events folded per second since it started. */
+        public double eventsPerSecond(Instant now) {
+            if (started == null) {
+                return 0;
+            }
+            Instant end = finished != null ? finished : now;
+            double seconds = Duration.between(started, end).toMillis() / 1000.0;
+            return seconds <= 0 ? 0 : events / seconds;
+        }
+
+        /** Seconds left at the current rate, or -1 when not known. */
+        public long etaSeconds(Instant now) {
+            double rate = eventsPerSecond(now);
+            if (!state.active() || rate <= 0 || target < 0) {
+                return state.active() ? -1 : 0;
+            }
+            // Positions are global indexes: close to a count of events, read models read only their own types.
+            double fraction = target <= 0 ? 1 : Math.min(1, (double) position / target);
+            double seconds = Duration.between(started, now).toMillis() / 1000.0;
+            return fraction <= 0 ? -1 : Math.round(seconds / fraction - seconds);
+        }
+    }
+
+    /** A rebuild cannot be asked for; the message says why. */
+    public static final class Refused extends RuntimeException {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    private final InvoiceEventStore store;
+    private final JdbcTransactions transactions;
+    private final String node;
+    private final Map<String, Supplier<Fold>> folds;
+    private final int segments;
+    private final Clock clock;
+    private final Duration claimTimeout;
+    private final Duration deadAfter;
+    private final HistoryFold history;
+    private final Set<String> stoppedHere = ConcurrentHashMap.newKeySet();
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticks;
+    private final ExecutorService workers;
+    private volatile boolean closing;
+
+    /**
+     * @param folds        per read model this node may rebuild, a new fold of it
+     * @param segments     segments of a processor that has no tokens yet
+     * @param claimTimeout the token store's: a claim not renewed for this long is a dead node's
+     * @param deadAfter    a rebuild whose heartbeat is older than this is taken over by another node
+     */
+    public RebuildCoordinator(InvoiceEventStore store, String node, Map<String, Supplier<Fold>> folds, int segments,
+                              Clock clock, Duration claimTimeout, Duration deadAfter) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.transactions = store.transactions();
+        this.node = Objects.requireNonNull(node, "node");
+        this.folds = Map.copyOf(folds);
+        this.segments = segments;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.claimTimeout = Objects.requireNonNull(claimTimeout, "claimTimeout");
+        this.deadAfter = Objects.requireNonNull(deadAfter, "deadAfter");
+        this.history = new HistoryFold(transactions, InvoiceEventStore.serializer(), NoOpEventUpcaster.INSTANCE);
+        this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("rebuild-coordinator").factory());
+        this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("rebuild-", 0).factory());
+        createSchema();
+    }
+
+    /** Looks at the rebuilds every {@code every}: stops and starts this node's processors, takes rebuilds to run. */
+    public RebuildCoordinator start(Duration every) {
+        ticks.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.warn("rebuild coordination failed; trying again: {}", e.toString());
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The read models this node can rebuild. */
+    public Set<String> names() {
+        return folds.keySet();
+    }
+
+    /**
+     * Asks for a rebuild of a read model; every node sees it within a tick.
+     *
+     * @return the rebuild asked for, or the one already under way
+     * @throws Refused when this node cannot fold that read model
+     */
+    public Rebuild request(String name) {
+        if (!folds.containsKey(name)) {
+            throw new Refused("'" + name + "' has no fast rebuild here; read models that have one: "
+                    + new java.util.TreeSet<>(folds.keySet()));
+        }
+        long now = clock.millis();
+        transactions.executeInTransaction(() -> {
+            Optional<Rebuild> current = read(name, true);
+            if (current.isPresent() && current.get().state().active()) {
+                return;
+            }
+            update(current.isPresent()
+                            ? "UPDATE " + TABLE + " SET state = ?, owner = NULL, target = -1, position = -1, events = 0,"
+                            + " items = 0, requested = ?, started = NULL, heartbeat = NULL, finished = NULL,"
+                            + " message = NULL WHERE name = ?"
+                            : "INSERT INTO " + TABLE + " (state, requested, name, target, position, events, items)"
+                            + " VALUES (?, ?, ?, -1, -1, 0, 0)",
+                    State.REQUESTED.name(), now, name);
+        });
+        return status(name).orElseThrow();
+    }
+
+    public Optional<Rebuild> status(String name) {
+        return transactions.fetchInTransaction(() -> read(name, false));
+    }
+
+    /** True while a rebuild of the read model is asked for or under way. */
+    public boolean active(String name) {
+        return status(name).map(r -> r.state().active()).orElse(false);
+    }
+
+    /** Every rebuild recorded, the newest of each read model. */
+    public List<Rebuild> all() {
+        return transactions.fetchInTransaction(() -> query("SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY name"));
+    }
+
+    /** One look at the rebuilds; {@link #start} runs it on a timer. */
+    public void tick() {
+        Map<String, Rebuild> rows = new java.util.HashMap<>();
+        all().forEach(r -> rows.put(r.name(), r));
+        Map<String, StreamingEventProcessor> processors = processors();
+        for (Map.Entry<String, StreamingEventProcessor> p : processors.entrySet()) {
+            Rebuild row = rows.get(p.getKey());
+            boolean active = row != null && row.state().active();
+            if (active && stoppedHere.add(p.getKey())) {
+                LOG.info("rebuild of {} asked: stopping its processor on this node", p.getKey());
+                p.getValue().shutDown();
+            } else if (!active && stoppedHere.remove(p.getKey())) {
+                LOG.info("rebuild of {} {}: starting its processor again", p.getKey(),
+                        row == null ? "gone" : row.state().name().toLowerCase(java.util.Locale.ROOT));
+                p.getValue().start();
+            }
+        }
+        Instant now = clock.instant();
+        for (Rebuild row : rows.values()) {
+            boolean orphaned = row.state() == State.RUNNING && !jobs.containsKey(row.name())
+                    && (row.heartbeat() == null || row.heartbeat().plus(deadAfter).isBefore(now));
+            if (folds.containsKey(row.name()) && !jobs.containsKey(row.name())
+                    && (row.state() == State.REQUESTED || orphaned) && take(row)) {
+                Job job = new Job(row.name());
+                jobs.put(row.name(), job);
+                workers.submit(job);
+            }
+        }
+    }
+
+    private boolean take(Rebuild row) {
+        long now = clock.millis();
+        int taken = transactions.fetchInTransaction(() -> update("UPDATE " + TABLE + " SET state = ?, owner = ?,"
+                        + " started = ?, heartbeat = ?, target = -1, position = -1, events = 0, items = 0,"
+                        + " message = NULL WHERE name = ? AND state = ? AND "
+                        + (row.heartbeat() == null ? "heartbeat IS NULL" : "heartbeat = ?"),
+                row.heartbeat() == null
+                        ? new Object[]{State.RUNNING.name(), node, now, now, row.name(), row.state().name()}
+                        : new Object[]{State.RUNNING.name(), node, now, now, row.name(), row.state().name(),
+                        row.heartbeat().toEpochMilli()}));
+        if (taken == 1) {
+            LOG.info("rebuild of {}: taken by this node ({}){}", row.name(), node,
+                    row.state() == State.RUNNING ? ", from " + row.owner() + " whose heartbeat stopped" : "");
+        }
+        return taken == 1;
+    }
+
+    /** One rebuild run on this node. */
+    private final class Job implements Runnable {
+        private final String name;
+        private volatile long target = -1;
+        private volatile long position = -1;
+        private volatile long events;
+        private volatile long items;
+
+        Job(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void run() {
+            var beat = ticks.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+            try {
+                Fold fold = folds.get(name).get();
+                awaitReleased();
+                long started = System.nanoTime();
+                HistoryFold.Folded folded = history.fold(fold, (at, head, count) -> {
+                    target = head;
+                    position = at;
+                    events = count;
+                    items = fold.size();
+                });
+                target = folded.target();
+                items = fold.size();
+                LOG.info("rebuild of {}: folded {} events into {} items in {} ms", name, folded.events(), items,
+                        (System.nanoTime() - started) / 1_000_000);
+                requireOwned();
+                awaitReleased();
+                Replaced replaced = fold.writeOver();
+                requireOwned();
+                handOver(folded, replaced);
+                LOG.info("rebuild of {}: done up to {}; {} items written, {} deleted", name, folded.target(),
+                        replaced.written(), replaced.deleted());
+            } catch (LostRebuild lost) {
+                LOG.warn("rebuild of {}: {}", name, lost.getMessage());
+            } catch (RuntimeException e) {
+                if (closing) {
+                    // This node stops: like a node that dies, it leaves the rebuild to another node.
+                    LOG.warn("rebuild of {}: stopped with this node; another node takes it over", name);
+                } else {
+                    LOG.error("rebuild of {} failed", name, e);
+                    fail(e);
+                }
+            } finally {
+                beat.cancel(false);
+                jobs.remove(name);
+            }
+        }
+
+        private void heartbeat() {
+            try {
+                transactions.executeInTransaction(() -> update("UPDATE " + TABLE + " SET heartbeat = ?, target = ?,"
+                                + " position = ?, events = ?, items = ? WHERE name = ? AND owner = ? AND state = ?",
+                        clock.millis(), target, position, events, items, name, node, State.RUNNING.name()));
+            } catch (RuntimeException e) {
+                LOG.warn("rebuild of {}: heartbeat failed: {}", name, e.toString());
+            }
+        }
+
+        /** Stops unless this node still owns the rebuild: another may have taken it after a long pause. */
+        private void requireOwned() {
+            Rebuild row = status(name).orElseThrow(() -> new LostRebuild("its row is gone"));
+            if (row.state() != State.RUNNING || !node.equals(row.owner())) {
+                throw new LostRebuild("it is now " + row.state() + " on " + row.owner() + "; this node stops");
+            }
+        }
+
+        /** Waits until no live node claims a segment of the read model; the nodes stop within a tick or two. */
+        private void awaitReleased() {
+            long deadline = System.nanoTime() + claimTimeout.multipliedBy(3).plusSeconds(10).toNanos();
+            while (true) {
+                List<String> holders = liveClaims(name);
+                if (holders.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("segments of '" + name + "' are still claimed by " + holders
+                            + "; a node that runs it does not stop its processor for rebuilds (an older version?)");
+                }
+                requireOwned();
+                pause(100);
+            }
+        }
+
+        /** Tokens to where the fold stopped, folded dead letters dropped, row done: one transaction. */
+        private void handOver(HistoryFold.Folded folded, Replaced replaced) {
+            TokenStore tokens = store.tokenStore();
+            transactions.executeInTransaction(() -> {
+                int done = update("UPDATE " + TABLE + " SET state = ?, finished = ?, heartbeat = ?, target = ?,"
+                                + " position = ?, events = ?, items = ?, message = ? WHERE name = ? AND owner = ?"
+                                + " AND state = ?", State.DONE.name(), clock.millis(), clock.millis(),
+                        folded.target(), folded.target(), folded.events(), replaced.written(),
+                        replaced.written() + " items written, " + replaced.deleted() + " deleted", name, node,
+                        State.RUNNING.name());
+                if (done != 1) {
+                    throw new LostRebuild("another node took it over before it was handed over");
+                }
+                TrackingToken token = folded.token();
+                int[] existing = tokens.fetchSegments(name);
+                if (existing.length == 0) {
+                    tokens.initializeTokenSegments(name, segments, token);
+                }
+                for (int segment : existing) {
+                    tokens.fetchToken(name, segment);
+                    tokens.storeToken(token, name, segment);
+                    tokens.releaseClaim(name, segment);
+                }
+                if (folded.target() >= 0) {
+                    update("DELETE FROM " + DeadLetters.TABLE + " WHERE processingGroup = ? AND eventIdentifier IN"
+                            + " (SELECT eventIdentifier FROM DomainEventEntry WHERE globalIndex <= ?)", name,
+                            folded.target());
+                }
+            });
+        }
+
+        private void fail(RuntimeException e) {
+            try {
+                transactions.executeInTransaction(() -> update("UPDATE " + TABLE + " SET state = ?, finished = ?,"
+                                + " message = ? WHERE name = ? AND owner = ? AND state = ?", State.FAILED.name(),
+                        clock.millis(), abbreviate(String.valueOf(e.getMessage())), name, node,
+                        State.RUNNING.name()));
+            } catch (RuntimeException again) {
+                LOG.error("rebuild of {}: could not record its failure", name, again);
+            }
+        }
+    }
+
+    /** This node no longer owns the rebuild it ran. */
+    private static final class LostRebuild extends RuntimeException {
+        LostRebuild(String message) {
+            super(message);
+        }
+    }
+
+    /** The owners of the read model's segments whose claims are fresh: nodes that process it now. */
+    List<String> liveClaims(String name) {
+        Instant stale = clock.instant().minus(claimTimeout);
+        return transactions.fetchInTransaction(() -> {
+            List<String> owners = new ArrayList<>();
+            try (Connection connection = transactions.getConnection();
+                 PreparedStatement statement = connection.prepareStatement("SELECT " + TOKENS.ownerColumn() + ", "
+                         + TOKENS.timestampColumn() + " FROM " + TOKENS.tokenTable() + " WHERE "
+                         + TOKENS.processorNameColumn() + " = ? AND " + TOKENS.ownerColumn() + " IS NOT NULL")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        String at = rows.getString(2);
+                        if (at == null || Instant.parse(at).isAfter(stale)) {
+                            owners.add(rows.getString(1));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new JdbcTransactions.JdbcFailure("cannot read the claims of " + name, e);
+            }
+            return owners;
+        });
+    }
+
+    private Map<String, StreamingEventProcessor> processors() {
+        Map<String, StreamingEventProcessor> streaming = new java.util.HashMap<>();
+        for (Map.Entry<String, EventProcessor> e : store.configuration().eventProcessingConfiguration()
+                .eventProcessors().entrySet()) {
+            if (e.getValue() instanceof StreamingEventProcessor s) {
+                streaming.put(e.getKey(), s);
+            }
+        }
+        return streaming;
+    }
+
+    private static final String COLUMNS = "name, state, owner, target, position, events, items, requested, started,"
+            + " heartbeat, finished, message";
+
+    private Optional<Rebuild> read(String name, boolean forUpdate) {
+        List<Rebuild> rows = query("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE name = ?"
+                + (forUpdate ? " FOR UPDATE" : ""), name);
+        return rows.stream().findFirst();
+    }
+
+    private List<Rebuild> query(String sql, Object... parameters) {
+        try (Connection connection = transactions.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            List<Rebuild> out = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    out.add(new Rebuild(rows.getString(1), State.valueOf(rows.getString(2)), rows.getString(3),
+                            rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7), instant(rows, 8),
+                            instant(rows, 9), instant(rows, 10), instant(rows, 11), rows.getString(12)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new JdbcTransactions.JdbcFailure("cannot read " + TABLE, e);
+        }
+    }
+
+    private static Instant instant(ResultSet rows, int column) throws SQLException {
+        long millis = rows.getLong(column);
+        return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = transactions.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new JdbcTransactions.JdbcFailure("cannot write " + TABLE, e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    private void createSchema() {
+        transactions.executeInTransaction(() -> {
+            try (Connection connection = transactions.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(255) NOT NULL PRIMARY KEY,"
+                        + " state VARCHAR(16) NOT NULL, owner VARCHAR(255), target BIGINT NOT NULL,"
+                        + " position BIGINT NOT NULL, events BIGINT NOT NULL, items BIGINT NOT NULL,"
+                        + " requested BIGINT NOT NULL, started BIGINT, heartbeat BIGINT, finished BIGINT,"
+                        + " message VARCHAR(2000))");
+            } catch (SQLException e) {
+                throw new JdbcTransactions.JdbcFailure("cannot create " + TABLE, e);
+            }
+        });
+    }
+
+    private static String abbreviate(String message) {
+        return message.length() <= 1900 ? message : message.substring(0, 1900) + "…";
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Stops looking at rebuilds and any rebuild this node runs; another node takes those over. */
+    @Override
+    public void close() {
+        closing = true;
+        ticks.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
