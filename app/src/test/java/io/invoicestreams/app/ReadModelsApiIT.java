@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -122,9 +123,14 @@ class ReadModelsApiIT {
                 .body("projections.find { it.name == 'totals' }.segments", hasSize(4));
 
         Api.admin().post("/admin/projections/totals/rebuild").then().statusCode(202)
-                .header("Location", containsString("/projections"));
+                .header("Location", containsString("/projections"))
+                .body("name", equalTo("totals")).body("state", equalTo("REQUESTED"));
         Api.admin().post("/admin/projections/country-verification/rebuild").then().statusCode(202);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/projections").then()
+                .body("rebuilds.find { it.name == 'totals' }.state", equalTo("DONE"))
+                .body("rebuilds.find { it.name == 'country-verification' }.state", equalTo("DONE"))
+                .body("rebuilds.find { it.name == 'totals' }.events", greaterThan(0))
+                .body("projections.find { it.name == 'totals' }.running", equalTo(true))
                 .body("projections.find { it.name == 'totals' }.replaying", equalTo(false))
                 .body("projections.find { it.name == 'totals' }.lag", equalTo(0))
                 .body("projections.find { it.name == 'country-verification' }.replaying", equalTo(false))

@@ -41,15 +41,20 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
     public static final String TOTAL_TRANS = "Total_trans";
     public static final String COUNTED = "Counted";
 
-    /** {@code BatchWriteItem} calls in flight while a rebuild writes its rows. */
-    static final int REPLACE_IN_FLIGHT = 8;
-
     private static final Map<String, String> NAMES = Map.of("#v", VERIFY_ACTION, "#n", TOTAL_TRANS, "#c", COUNTED);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final DynamoDbTables.BulkWrites rebuildWrites;
 
     public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table) {
+        this(dynamoDb, table, DynamoDbTables.BulkWrites.DEFAULT);
+    }
+
+    /** @param rebuildWrites how a rebuild writes the whole table */
+    public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table,
+                                            DynamoDbTables.BulkWrites rebuildWrites) {
+        this.rebuildWrites = Objects.requireNonNull(rebuildWrites, "rebuildWrites");
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
     }
@@ -143,7 +148,7 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
         return rows;
     }
 
-    /** The folded rows, 25 to a {@code BatchWriteItem}, {@link #REPLACE_IN_FLIGHT} calls at once. */
+    /** The folded rows, 25 to a {@code BatchWriteItem}, as the rebuild's bulk writes allow. */
     @Override
     public Replaced replaceAll(Collection<CountryVerificationRow> rows) {
         List<Map<String, AttributeValue>> items = new ArrayList<>(rows.size());
@@ -159,7 +164,7 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
             items.add(item);
         }
         return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER, TRANS_COUNTRY), items,
-                REPLACE_IN_FLIGHT);
+                rebuildWrites);
     }
 
     @Override

@@ -92,16 +92,34 @@ public final class DynamoDbTables {
     }
 
     /**
-     * Makes the table hold exactly {@code items} (issue 15): puts them 25 to a {@code BatchWriteItem}, up to
-     * {@code inFlight} calls at once, each put replacing its item whole; then scans the keys and deletes every item
-     * that was not put. Unprocessed items are sent again with a growing pause.
+     * How a rebuild writes a whole table.
+     *
+     * @param inFlight       {@code BatchWriteItem} calls at once, 1 or more
+     * @param itemsPerSecond at most this many items written a second, so that a rebuild leaves a provisioned table
+     *                       room for its other writers; 0 for as fast as the table takes them
+     */
+    public record BulkWrites(int inFlight, int itemsPerSecond) {
+        public static final BulkWrites DEFAULT = new BulkWrites(8, 0);
+
+        public BulkWrites {
+            if (inFlight < 1 || itemsPerSecond < 0) {
+                throw new IllegalArgumentException("a rebuild writes with 1 or more calls in flight and 0 or more"
+                        + " items a second, not " + inFlight + " and " + itemsPerSecond);
+            }
+        }
+    }
+
+    /**
+     * Makes the table hold exactly {@code items} (issue 15): puts them 25 to a {@code BatchWriteItem}, as
+     * {@code writes} allows, each put replacing its item whole; then scans the keys and deletes every item that was
+     * not put. Unprocessed items are sent again with a growing pause.
      *
      * @return items put, and items deleted
      */
     public static io.invoicestreams.projections.Replaced replaceAll(DynamoDbClient dynamoDb, String table,
                                                                    List<String> keyAttributes,
                                                                    List<Map<String, AttributeValue>> items,
-                                                                   int inFlight) {
+                                                                   BulkWrites writes) {
         Set<Map<String, AttributeValue>> keys = new HashSet<>(items.size() * 2);
         List<WriteRequest> puts = new ArrayList<>(items.size());
         for (Map<String, AttributeValue> item : items) {
@@ -112,7 +130,7 @@ public final class DynamoDbTables {
             }
             puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
         }
-        inBatches(dynamoDb, table, puts, inFlight);
+        inBatches(dynamoDb, table, puts, writes);
         List<WriteRequest> deletes = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -128,20 +146,29 @@ public final class DynamoDbTables {
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        inBatches(dynamoDb, table, deletes, inFlight);
+        inBatches(dynamoDb, table, deletes, writes);
         return new io.invoicestreams.projections.Replaced(puts.size(), deletes.size());
     }
 
-    /** Sends the requests 25 to a call, up to {@code inFlight} calls at once; the first failure is thrown. */
-    private static void inBatches(DynamoDbClient dynamoDb, String table, List<WriteRequest> requests, int inFlight) {
+    /** Sends the requests 25 to a call, as {@code writes} allows; the first failure is thrown. */
+    private static void inBatches(DynamoDbClient dynamoDb, String table, List<WriteRequest> requests,
+                                  BulkWrites writes) {
         if (requests.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
-            Semaphore slots = new Semaphore(Math.max(1, inFlight));
+            Semaphore slots = new Semaphore(writes.inFlight());
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < requests.size(); i += 25) {
                 List<WriteRequest> batch = requests.subList(i, Math.min(requests.size(), i + 25));
+                if (writes.itemsPerSecond() > 0) {
+                    long due = started + (long) (i * 1e9 / writes.itemsPerSecond());
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        pause(wait / 1_000_000);
+                    }
+                }
                 slots.acquireUninterruptibly();
                 sent.add(calls.submit(() -> {
                     try {

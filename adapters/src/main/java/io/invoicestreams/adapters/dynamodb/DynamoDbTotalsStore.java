@@ -49,19 +49,28 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
     private final String table;
     private final Currency defaultCurrency;
     private final ExecutorService writers;
-    private final int writeConcurrency;
+    private final DynamoDbTables.BulkWrites rebuildWrites;
 
     /**
      * @param writeConcurrency how many invoices of one batch are written at once
      */
     public DynamoDbTotalsStore(DynamoDbClient dynamoDb, String table, Currency defaultCurrency, int writeConcurrency) {
+        this(dynamoDb, table, defaultCurrency, writeConcurrency, DynamoDbTables.BulkWrites.DEFAULT);
+    }
+
+    /**
+     * @param writeConcurrency how many invoices of one batch are written at once
+     * @param rebuildWrites    how a rebuild writes the whole table
+     */
+    public DynamoDbTotalsStore(DynamoDbClient dynamoDb, String table, Currency defaultCurrency, int writeConcurrency,
+                               DynamoDbTables.BulkWrites rebuildWrites) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.defaultCurrency = Objects.requireNonNull(defaultCurrency, "defaultCurrency");
         if (writeConcurrency < 1) {
             throw new IllegalArgumentException("writeConcurrency must be at least 1, got " + writeConcurrency);
         }
-        this.writeConcurrency = writeConcurrency;
+        this.rebuildWrites = Objects.requireNonNull(rebuildWrites, "rebuildWrites");
         this.writers = Executors.newFixedThreadPool(writeConcurrency, Thread.ofPlatform().daemon()
                 .name("totals-writer-", 0).factory());
     }
@@ -182,7 +191,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
                 updated == null ? null : Instant.parse(updated.s()), last == null ? -1 : Long.parseLong(last.n())));
     }
 
-    /** The folded totals, 25 to a {@code BatchWriteItem}, as many calls at once as the write concurrency. */
+    /** The folded totals, 25 to a {@code BatchWriteItem}, as the rebuild's bulk writes allow. */
     @Override
     public Replaced replaceAll(Collection<InvoiceTotalView> totals) {
         List<Map<String, AttributeValue>> items = new ArrayList<>(totals.size());
@@ -197,7 +206,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
             item.put(LAST_SEQ, AttributeValue.fromN(Long.toString(view.lastSequence())));
             items.add(item);
         }
-        return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER), items, writeConcurrency);
+        return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER), items, rebuildWrites);
     }
 
     @Override

@@ -40,7 +40,10 @@ public final class HistoryFold {
     /** Axon's JDBC engine keeps the gaps of this many indexes below the newest one it read. */
     static final int GAP_WINDOW = 10_000;
 
-    /** Events read in one query. */
+    /**
+     * Global indexes read in one query. Pages are ranges of indexes rather than {@code LIMIT}s: with a {@code LIMIT}
+     * PostgreSQL, misjudging a freshly filled table, fetched and sorted the whole rest of the store for every page.
+     */
     static final int PAGE = 5_000;
 
     /** How far a fold has come. */
@@ -183,14 +186,15 @@ public final class HistoryFold {
     private Page page(long after, long head, List<String> types) {
         String sql = "SELECT " + COLUMNS + " FROM DomainEventEntry WHERE globalIndex > ? AND globalIndex <= ?"
                 + " AND payloadType IN (" + String.join(", ", types.stream().map(t -> "?").toList()) + ")"
-                + " ORDER BY globalIndex LIMIT " + PAGE;
+                + " ORDER BY globalIndex";
+        long upTo = Math.min(head, after + PAGE);
         return transactions.fetchInTransaction(() -> {
             List<IndexedEntry> events = new ArrayList<>(PAGE);
             try {
                 Connection connection = transactions.getConnection();
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     statement.setLong(1, after);
-                    statement.setLong(2, head);
+                    statement.setLong(2, upTo);
                     for (int i = 0; i < types.size(); i++) {
                         statement.setString(3 + i, types.get(i));
                     }
@@ -209,8 +213,7 @@ public final class HistoryFold {
             } catch (SQLException e) {
                 throw new JdbcTransactions.JdbcFailure("reading the events after " + after + " failed", e);
             }
-            boolean last = events.size() < PAGE;
-            return new Page(events, last ? head : events.getLast().index(), last);
+            return new Page(events, upTo, upTo == head);
         });
     }
 

@@ -63,7 +63,7 @@ public final class RebuildCoordinator implements AutoCloseable {
         /** Stopped with an error; the processors went on from where they were. */
         FAILED;
 
-        boolean active() {
+        public boolean active() {
             return this == REQUESTED || this == RUNNING;
         }
     }
@@ -177,19 +177,26 @@ public final class RebuildCoordinator implements AutoCloseable {
                     + new java.util.TreeSet<>(folds.keySet()));
         }
         long now = clock.millis();
-        transactions.executeInTransaction(() -> {
-            Optional<Rebuild> current = read(name, true);
-            if (current.isPresent() && current.get().state().active()) {
-                return;
+        try {
+            transactions.executeInTransaction(() -> {
+                Optional<Rebuild> current = read(name, true);
+                if (current.isPresent() && current.get().state().active()) {
+                    return;
+                }
+                update(current.isPresent()
+                                ? "UPDATE " + TABLE + " SET state = ?, owner = NULL, target = -1, position = -1,"
+                                + " events = 0, items = 0, requested = ?, started = NULL, heartbeat = NULL,"
+                                + " finished = NULL, message = NULL WHERE name = ?"
+                                : "INSERT INTO " + TABLE + " (state, requested, name, target, position, events, items)"
+                                + " VALUES (?, ?, ?, -1, -1, 0, 0)",
+                        State.REQUESTED.name(), now, name);
+            });
+        } catch (RuntimeException e) {
+            // Two nodes asked for the first rebuild of a read model at once: the other's row stands.
+            if (!InvoiceEventStore.lostTheRace(e)) {
+                throw e;
             }
-            update(current.isPresent()
-                            ? "UPDATE " + TABLE + " SET state = ?, owner = NULL, target = -1, position = -1, events = 0,"
-                            + " items = 0, requested = ?, started = NULL, heartbeat = NULL, finished = NULL,"
-                            + " message = NULL WHERE name = ?"
-                            : "INSERT INTO " + TABLE + " (state, requested, name, target, position, events, items)"
-                            + " VALUES (?, ?, ?, -1, -1, 0, 0)",
-                    State.REQUESTED.name(), now, name);
-        });
+        }
         return status(name).orElseThrow();
     }
 

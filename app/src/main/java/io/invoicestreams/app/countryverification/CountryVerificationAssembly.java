@@ -24,7 +24,8 @@ public class CountryVerificationAssembly {
     @Singleton
     CountryVerificationStore store(DynamoDbClient dynamoDb, CountryVerificationConfig config,
                                    ReadModelsConfig readModels) {
-        DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, config.table());
+        DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, config.table(),
+                readModels.rebuild().bulkWrites());
         if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }

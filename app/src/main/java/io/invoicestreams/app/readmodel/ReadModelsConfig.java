@@ -17,6 +17,31 @@ public interface ReadModelsConfig {
 
     Processing processing();
 
+    Rebuild rebuild();
+
+    /** Rebuilds that fold the history and write each item once over the live table (ADR 0022). */
+    interface Rebuild {
+        /** {@code BatchWriteItem} calls in flight while a rebuild writes a table, 1 or more. */
+        @WithDefault("8")
+        int writesInFlight();
+
+        /**
+         * At most this many items written a second by a rebuild, so that it leaves a provisioned table room for the
+         * live writes; 0 for as fast as the table takes them.
+         */
+        @WithDefault("0")
+        int itemsPerSecond();
+
+        default io.invoicestreams.adapters.dynamodb.DynamoDbTables.BulkWrites bulkWrites() {
+            if (writesInFlight() < 1 || itemsPerSecond() < 0) {
+                throw new IllegalArgumentException("invoice.read-models.rebuild.writes-in-flight must be 1 or more and"
+                        + " .items-per-second 0 or more, were " + writesInFlight() + " and " + itemsPerSecond());
+            }
+            return new io.invoicestreams.adapters.dynamodb.DynamoDbTables.BulkWrites(writesInFlight(),
+                    itemsPerSecond());
+        }
+    }
+
     /** Each read model's pooled streaming processor. */
     interface Processing {
         /** Events per processor batch, 1 or more; the totals are written once per invoice per batch. */

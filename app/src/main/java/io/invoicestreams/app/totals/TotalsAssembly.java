@@ -30,7 +30,7 @@ public class TotalsAssembly {
                     + config.writeConcurrency());
         }
         DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, config.table(), currency,
-                config.writeConcurrency());
+                config.writeConcurrency(), readModels.rebuild().bulkWrites());
         if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }

@@ -205,4 +205,50 @@ public abstract class CountryVerificationProjectionContract {
         });
         return rows;
     }
+
+    /**
+     * A rebuild's fold written over a store that went wrong (issue 15): every row ends as the live path leaves it,
+     * rows the history does not yield are deleted, and the rows remember the same transactions: later removals and
+     * moves take back exactly what the live path takes back.
+     */
+    @Test
+    void a_fold_written_over_the_store_leaves_what_the_live_path_leaves_and_deletes_the_rest() {
+        EventHistory history = seed()
+                .verifier("1212121", "USA", "admin@com")
+                .verifier("1212122", "UK", "admin@co.uk")
+                .recorded("1212121", "Client9_trans1", "$7", "USA")
+                .verifier("1212123", "USA", "us@com")
+                .noVerifier("1212123", "USA")
+                .verifier("1212121", "China", "cn@com")
+                .moved("1212121", "Client2_trans1xxxx", "USA");
+        CountryVerificationStore live = emptyStore();
+        new ProjectionDriver(new CountryVerificationProjection(live, c -> { })).deliver(history.messages(), 3);
+        // The store under test went wrong: a stray row, and a verifier nobody assigned.
+        projection().deliver(seed().verifier("STRAY1", "USA", "x@com").verifier("1212122", "China", "y@com")
+                .messages(), 2);
+
+        io.invoicestreams.projections.Fold fold = CountryVerificationProjection.fold(store);
+        new ProjectionDriver(fold.handler()).deliver(history.messages(), 50);
+        io.invoicestreams.projections.Replaced replaced = fold.writeOver();
+
+        assertThat(replaced.deleted()).as("STRAY1 USA and 1212122 China").isEqualTo(2);
+        assertThat(rows("STRAY1")).isEmpty();
+        for (String invoice : List.of("1212121", "1212122", "1212123")) {
+            assertThat(store.find(new InvoiceNumber(invoice))).as(invoice)
+                    .containsExactlyInAnyOrderElementsOf(live.find(new InvoiceNumber(invoice)));
+        }
+        assertThat(rows("1212121")).containsExactlyInAnyOrder("China cn@com 0", "USA admin@com 4");
+
+        EventHistory later = history.removed("1212121", "Client1_trans1xxxx").removed("1212121", "Client9_trans1")
+                .moved("1212122", "Client2_trans1xxx", "USA");
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> all = later.messages();
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> tail = all.subList(all.size() - 3, all.size());
+        projection().deliver(tail, 1);
+        new ProjectionDriver(new CountryVerificationProjection(live, c -> { })).deliver(tail, 1);
+        for (String invoice : List.of("1212121", "1212122")) {
+            assertThat(store.find(new InvoiceNumber(invoice))).as(invoice)
+                    .containsExactlyInAnyOrderElementsOf(live.find(new InvoiceNumber(invoice)));
+        }
+        assertThat(rows("1212121")).containsExactlyInAnyOrder("China cn@com 0", "USA admin@com 2");
+    }
 }

@@ -29,7 +29,8 @@ public final class EventHistory {
 
     private final List<DomainEventMessage<?>> messages = new ArrayList<>();
     private final Map<String, Long> sequences = new HashMap<>();
-    private final Map<String, CountryCode> countries = new HashMap<>();
+    /** Sorted, so that an invoice's transactions are one range: "invoice/" up to "invoice0" ('0' follows '/'). */
+    private final java.util.TreeMap<String, CountryCode> countries = new java.util.TreeMap<>();
     private final Map<String, Money> amounts = new HashMap<>();
     private final Map<String, String> verifiers = new HashMap<>();
     private final java.util.Set<String> openedInvoices = new java.util.HashSet<>();
@@ -143,8 +144,8 @@ public final class EventHistory {
         if (verifier.equals(verifiers.put(invoice + "/" + country, verifier))) {
             return this;
         }
-        List<TransactionId> open = countries.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(invoice + "/") && e.getValue().value().equals(country))
+        List<TransactionId> open = countries.subMap(invoice + "/", invoice + "0").entrySet().stream()
+                .filter(e -> e.getValue().value().equals(country))
                 .map(e -> new TransactionId(e.getKey().substring(invoice.length() + 1)))
                 .sorted(java.util.Comparator.comparing(TransactionId::value)).toList();
         return add(new VerificationEvent.CountryVerifierAssigned(new InvoiceNumber(invoice), new CountryCode(country),

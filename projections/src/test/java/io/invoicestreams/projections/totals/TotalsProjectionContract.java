@@ -176,4 +176,52 @@ public abstract class TotalsProjectionContract {
         }
         return totals;
     }
+
+    /**
+     * A rebuild's fold written over a store that went wrong (issue 15): every invoice of the history ends as the live
+     * path leaves it (totals per currency, {@code Update_date}, {@code Last_seq}), and the items the history does not
+     * yield are deleted. The live path of later events then goes on from there.
+     */
+    @Test
+    void a_fold_written_over_the_store_leaves_what_the_live_path_leaves_and_deletes_the_rest() {
+        Random random = new Random(21);
+        EventHistory history = seed();
+        for (int i = 0; i < 12; i++) {
+            String invoice = "F" + i;
+            for (int t = 0; t < 4; t++) {
+                history.recorded(invoice, "T" + t, (random.nextBoolean() ? "$" : "EUR ") + random.nextInt(500) + ".5",
+                        "USA");
+            }
+            history.corrected(invoice, "T0", "$" + random.nextInt(300));
+            if (i % 3 == 0) {
+                history.removed(invoice, "T1");
+            }
+        }
+        TotalsStore live = emptyStore();
+        new ProjectionDriver(new TotalsProjection(live, true)).deliver(history.messages(), 7);
+        // The store under test went wrong: a stray invoice, and a total that is not the seed's.
+        coalescing().deliver(new EventHistory().recorded("1212121", "X", "$999", "USA")
+                .recorded("STRAY1", "T1", "$5", "USA").messages(), 3);
+
+        io.invoicestreams.projections.Fold fold = TotalsProjection.fold(store, java.util.Currency.getInstance("USD"));
+        new ProjectionDriver(fold.handler()).deliver(history.messages(), 50);
+        io.invoicestreams.projections.Replaced replaced = fold.writeOver();
+
+        assertThat(replaced.written()).isEqualTo(15);
+        assertThat(replaced.deleted()).as("STRAY1").isEqualTo(1);
+        assertThat(store.find(new InvoiceNumber("STRAY1"))).isEmpty();
+        List<String> invoices = new java.util.ArrayList<>(List.of("1212121", "1212122", "1212123"));
+        for (int i = 0; i < 12; i++) {
+            invoices.add("F" + i);
+        }
+        for (String invoice : invoices) {
+            assertThat(store.find(new InvoiceNumber(invoice))).as(invoice)
+                    .isEqualTo(live.find(new InvoiceNumber(invoice)));
+        }
+        EventHistory later = history.corrected("F1", "T2", "$1");
+        List<org.axonframework.eventhandling.DomainEventMessage<?>> all = later.messages();
+        coalescing().batch(all.subList(all.size() - 1, all.size()));
+        new ProjectionDriver(new TotalsProjection(live, true)).batch(all.subList(all.size() - 1, all.size()));
+        assertThat(store.find(new InvoiceNumber("F1"))).isEqualTo(live.find(new InvoiceNumber("F1")));
+    }
 }
