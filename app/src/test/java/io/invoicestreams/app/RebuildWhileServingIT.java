@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.notifications.EmbeddedSqs;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
 import java.math.BigDecimal;
@@ -47,9 +48,14 @@ class RebuildWhileServingIT {
     private final AtomicInteger changes = new AtomicInteger();
     private final Random random = new Random(3);
 
+    private EmbeddedSqs elasticMq;
+
     @AfterEach
     void stop() {
         services.forEach(ServiceProcess::close);
+        if (elasticMq != null) {
+            elasticMq.close();
+        }
         users.close();
     }
 
@@ -77,14 +83,16 @@ class RebuildWhileServingIT {
 
     private void startTwo() throws Exception {
         ServiceChecks.createSchema(schema);
+        elasticMq = EmbeddedSqs.start(0);
         for (String name : List.of("a", "b")) {
             Path data = Files.createTempDirectory("rebuild-" + name + "-" + run);
-            Map<String, String> settings = ServiceChecks.settings(data, "Rebuild", run,
-                    local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema);
+            Map<String, String> settings = ServiceChecks.withSharedQueues(ServiceChecks.settings(data, "Rebuild", run,
+                    local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema),
+                    elasticMq.endpoint(), run);
             settings.put("invoice.node.id", "node-" + name);
             settings.put("invoice.node.claim-timeout", "3s");
             // Slow enough that a rebuild lasts some seconds here, for the reader to watch and the kill to land.
-            settings.put("invoice.read-models.rebuild.items-per-second", "30");
+            settings.put("invoice.read-models.rebuild.items-per-second", "20");
             services.add(new ServiceProcess(settings, data.resolve("service.log")));
         }
         services.get(0).start();
@@ -167,7 +175,7 @@ class RebuildWhileServingIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceChecks.storedEvents(schema) == changes.get()
                 && ServiceChecks.totalsMatch(a, sums()) && ServiceChecks.totalsMatch(b, sums()));
         assertThat(partial).as("totals a reader saw that are no complete state of their invoice").isEmpty();
-        assertThat(readsDuringRebuild).as("reads while the rebuild ran").isGreaterThan(50);
+        assertThat(readsDuringRebuild).as("reads while the rebuild ran").isGreaterThan(20);
         assertThat(done.get("events").asLong()).as("events folded").isGreaterThanOrEqualTo(400);
         assertThat(done.get("node").asText()).isIn("node-a", "node-b");
         assertThat(countsAfter).as("the country counts went on during the rebuild").isGreaterThan(countsBefore);
