@@ -1,6 +1,9 @@
 package io.invoicestreams.projections;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A read model rebuilt in memory (issue 15, ADR 0022): its own event handler, over an in-memory store with the
@@ -26,4 +29,33 @@ public interface Fold {
 
     /** Writes the folded items over the live read model, and deletes the live items it did not fold. */
     Replaced writeOver();
+
+    /** A fold of these parts. */
+    static Fold of(Object handler, List<Class<?>> events, LongSupplier size, Supplier<Replaced> writeOver) {
+        Objects.requireNonNull(handler, "handler");
+        List<Class<?>> types = List.copyOf(events);
+        Objects.requireNonNull(size, "size");
+        Objects.requireNonNull(writeOver, "writeOver");
+        return new Fold() {
+            @Override
+            public Object handler() {
+                return handler;
+            }
+
+            @Override
+            public List<Class<?>> events() {
+                return types;
+            }
+
+            @Override
+            public long size() {
+                return size.getAsLong();
+            }
+
+            @Override
+            public Replaced writeOver() {
+                return writeOver.get();
+            }
+        };
+    }
 }

@@ -72,23 +72,32 @@ public final class DynamoDbTables {
 
     /** Deletes every item, page by page, in batches of 25; returns how many were deleted. */
     public static long deleteAllItems(DynamoDbClient dynamoDb, String table, List<String> keyAttributes) {
-        long deleted = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
-                    .projectionExpression(String.join(", ", placeholders(keyAttributes).keySet()))
-                    .expressionAttributeNames(placeholders(keyAttributes))
-                    .exclusiveStartKey(from));
-            List<WriteRequest> deletes = page.items().stream()
-                    .map(item -> WriteRequest.builder().deleteRequest(d -> d.key(item)).build()).toList();
+        long[] deleted = {0};
+        scanKeys(dynamoDb, table, keyAttributes, page -> {
+            List<WriteRequest> deletes = page.stream()
+                    .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build()).toList();
             for (int i = 0; i < deletes.size(); i += 25) {
                 writeAll(dynamoDb, table, deletes.subList(i, Math.min(deletes.size(), i + 25)));
             }
-            deleted += deletes.size();
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            deleted[0] += deletes.size();
+        });
+        return deleted[0];
+    }
+
+    /** Hands the keys of every item to {@code page}, a page of a consistent scan at a time. */
+    private static void scanKeys(DynamoDbClient dynamoDb, String table, List<String> keyAttributes,
+                                 java.util.function.Consumer<List<Map<String, AttributeValue>>> page) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse response = dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
+                    .projectionExpression(String.join(", ", placeholders(keyAttributes).keySet()))
+                    .expressionAttributeNames(placeholders(keyAttributes))
+                    .exclusiveStartKey(from));
+            page.accept(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
         } while (start != null);
-        return deleted;
     }
 
     /**
@@ -132,20 +141,8 @@ public final class DynamoDbTables {
         }
         inBatches(dynamoDb, table, puts, writes);
         List<WriteRequest> deletes = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
-                    .projectionExpression(String.join(", ", placeholders(keyAttributes).keySet()))
-                    .expressionAttributeNames(placeholders(keyAttributes))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> key : page.items()) {
-                if (!keys.contains(key)) {
-                    deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        scanKeys(dynamoDb, table, keyAttributes, page -> page.stream().filter(key -> !keys.contains(key))
+                .forEach(key -> deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build())));
         inBatches(dynamoDb, table, deletes, writes);
         return new io.invoicestreams.projections.Replaced(puts.size(), deletes.size());
     }

@@ -72,30 +72,12 @@ class RebuildCoordinatorTest {
     static Fold countingFold(Map<String, Long> live, CountDownLatch gate) {
         Map<String, Long> memory = new ConcurrentHashMap<>();
         Counter handler = new Counter(memory, gate);
-        return new Fold() {
-            @Override
-            public Object handler() {
-                return handler;
-            }
-
-            @Override
-            public List<Class<?>> events() {
-                return List.of(InvoiceEvent.class);
-            }
-
-            @Override
-            public long size() {
-                return memory.size();
-            }
-
-            @Override
-            public Replaced writeOver() {
-                live.putAll(memory);
-                long before = live.size();
-                live.keySet().retainAll(memory.keySet());
-                return new Replaced(memory.size(), before - live.size());
-            }
-        };
+        return Fold.of(handler, List.of(InvoiceEvent.class), memory::size, () -> {
+            live.putAll(memory);
+            long before = live.size();
+            live.keySet().retainAll(memory.keySet());
+            return new Replaced(memory.size(), before - live.size());
+        });
     }
 
     /** One service process: its store with the read model's processor, and its coordinator. */

@@ -6,7 +6,6 @@ import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.domain.invoice.VerificationEvent;
 import io.invoicestreams.projections.Fold;
-import io.invoicestreams.projections.Replaced;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -72,27 +71,7 @@ public final class CountryVerificationProjection {
         Objects.requireNonNull(live, "live");
         InMemoryCountryVerificationStore memory = new InMemoryCountryVerificationStore();
         CountryVerificationProjection handler = new CountryVerificationProjection(memory, VerificationMetrics.NONE);
-        return new Fold() {
-            @Override
-            public Object handler() {
-                return handler;
-            }
-
-            @Override
-            public List<Class<?>> events() {
-                return List.of(InvoiceEvent.class, VerificationEvent.class);
-            }
-
-            @Override
-            public long size() {
-                return memory.size();
-            }
-
-            @Override
-            public Replaced writeOver() {
-                return live.replaceAll(memory.all());
-            }
-        };
+        return Fold.of(handler, List.of(InvoiceEvent.class, VerificationEvent.class), memory::size, () -> live.replaceAll(memory.all()));
     }
 
     private void count(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {

@@ -5,7 +5,6 @@ import io.invoicestreams.projections.BatchedWrites;
 import io.invoicestreams.domain.Money;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.projections.Fold;
-import io.invoicestreams.projections.Replaced;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -80,27 +79,7 @@ public final class TotalsProjection {
         Objects.requireNonNull(live, "live");
         InMemoryTotalsStore memory = new InMemoryTotalsStore(defaultCurrency);
         TotalsProjection handler = new TotalsProjection(memory, false);
-        return new Fold() {
-            @Override
-            public Object handler() {
-                return handler;
-            }
-
-            @Override
-            public List<Class<?>> events() {
-                return List.of(InvoiceEvent.class);
-            }
-
-            @Override
-            public long size() {
-                return memory.size();
-            }
-
-            @Override
-            public Replaced writeOver() {
-                return live.replaceAll(memory.all());
-            }
-        };
+        return Fold.of(handler, List.of(InvoiceEvent.class), memory::size, () -> live.replaceAll(memory.all()));
     }
 
     private void record(InvoiceNumber invoice, List<TotalStep> steps) {
