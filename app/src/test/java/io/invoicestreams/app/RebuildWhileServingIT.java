@@ -43,6 +43,7 @@ class RebuildWhileServingIT {
     private final DynamoDbClients local = LocalDynamoDb.clients();
     private final DynamoDbClient users = local.dynamoDb();
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<Map<String, String>> settingsOf = new ArrayList<>();
     /** Per invoice, its total after each of its transactions, in the order they were written. */
     private final Map<String, List<BigDecimal>> prefixes = new ConcurrentHashMap<>();
     private final AtomicInteger changes = new AtomicInteger();
@@ -93,6 +94,7 @@ class RebuildWhileServingIT {
             settings.put("invoice.node.claim-timeout", "3s");
             // Slow enough that a rebuild lasts some seconds here, for the reader to watch and the kill to land.
             settings.put("invoice.read-models.rebuild.items-per-second", "20");
+            settingsOf.add(new java.util.LinkedHashMap<>(settings));
             services.add(new ServiceProcess(settings, data.resolve("service.log")));
         }
         services.get(0).start();
@@ -212,7 +214,19 @@ class RebuildWhileServingIT {
         assertThat(done.get("node").asText()).as("finished by the survivor").isNotEqualTo(owner);
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceChecks.storedEvents(schema) == changes.get()
                 && ServiceChecks.totalsMatch(other, sums()));
-        System.out.printf("RELIABILITY rebuild-kill: %s killed mid-rebuild; %s finished it: %s%n", owner,
-                done.get("node").asText(), done);
+
+        // The command line, in a process of its own next to the survivor (with a data folder of its own: the local
+        // search index is the survivor's), asks for a rebuild and follows it to its end.
+        Path cliData = Files.createTempDirectory("rebuild-cli-" + run);
+        Map<String, String> cli = new java.util.LinkedHashMap<>(settingsOf.getFirst());
+        cli.put("invoice.data-dir", cliData.toString());
+        cli.put("invoice.node.id", "cli");
+        assertThat(new ServiceProcess(cli, cliData.resolve("cli.log")).run(Duration.ofMinutes(3), "rebuild",
+                "country-verification")).as("see " + cliData.resolve("cli.log")).isZero();
+        JsonNode counts = rebuild(other, "country-verification");
+        assertThat(counts.get("state").asText()).isEqualTo("DONE");
+        assertThat(counts.get("events").asLong()).isEqualTo(ServiceChecks.storedEvents(schema));
+        System.out.printf("RELIABILITY rebuild-kill: %s killed mid-rebuild; %s finished it: %s; then the command"
+                + " line's rebuild of the counts: %s%n", owner, done.get("node").asText(), done, counts);
     }
 }
