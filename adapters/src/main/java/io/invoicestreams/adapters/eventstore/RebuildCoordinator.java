@@ -122,6 +122,8 @@ public final class RebuildCoordinator implements AutoCloseable {
     private final Set<String> stoppedHere = ConcurrentHashMap.newKeySet();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks;
+    /** Heartbeats on a thread of their own: a tick that waits for a processor to stop must not delay them. */
+    private final ScheduledExecutorService beats;
     private final ExecutorService workers;
     private volatile boolean closing;
 
@@ -144,6 +146,8 @@ public final class RebuildCoordinator implements AutoCloseable {
         this.history = new HistoryFold(transactions, InvoiceEventStore.serializer(), NoOpEventUpcaster.INSTANCE);
         this.ticks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("rebuild-coordinator").factory());
+        this.beats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("rebuild-heartbeat").factory());
         this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("rebuild-", 0).factory());
         createSchema();
     }
@@ -268,6 +272,8 @@ public final class RebuildCoordinator implements AutoCloseable {
         private volatile long position = -1;
         private volatile long events;
         private volatile long items;
+        private volatile Thread thread;
+        private volatile boolean lost;
 
         Job(String name) {
             this.name = name;
@@ -275,7 +281,8 @@ public final class RebuildCoordinator implements AutoCloseable {
 
         @Override
         public void run() {
-            var beat = ticks.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+            thread = Thread.currentThread();
+            var beat = beats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
             try {
                 Fold fold = folds.get(name).get();
                 awaitReleased();
@@ -300,7 +307,9 @@ public final class RebuildCoordinator implements AutoCloseable {
             } catch (LostRebuild lost) {
                 LOG.warn("rebuild of {}: {}", name, lost.getMessage());
             } catch (RuntimeException e) {
-                if (closing) {
+                if (lost) {
+                    LOG.warn("rebuild of {}: stopped; another node runs it", name);
+                } else if (closing) {
                     // This node stops: like a node that dies, it leaves the rebuild to another node.
                     LOG.warn("rebuild of {}: stopped with this node; another node takes it over", name);
                 } else {
@@ -309,15 +318,29 @@ public final class RebuildCoordinator implements AutoCloseable {
                 }
             } finally {
                 beat.cancel(false);
+                thread = null;
+                Thread.interrupted();
                 jobs.remove(name);
             }
         }
 
+        /**
+         * Keeps the rebuild this node's. When the row is no longer this node's (another node took it over after a
+         * pause longer than the dead time), the job is interrupted at once, so that it stops writing items of an
+         * older position over the newer rebuild's within a second.
+         */
         private void heartbeat() {
             try {
-                transactions.executeInTransaction(() -> update("UPDATE " + TABLE + " SET heartbeat = ?, target = ?,"
-                                + " position = ?, events = ?, items = ? WHERE name = ? AND owner = ? AND state = ?",
-                        clock.millis(), target, position, events, items, name, node, State.RUNNING.name()));
+                int kept = transactions.fetchInTransaction(() -> update("UPDATE " + TABLE + " SET heartbeat = ?,"
+                                + " target = ?, position = ?, events = ?, items = ? WHERE name = ? AND owner = ? AND"
+                                + " state = ?", clock.millis(), target, position, events, items, name, node,
+                        State.RUNNING.name()));
+                Thread running = thread;
+                if (kept == 0 && running != null) {
+                    LOG.warn("rebuild of {}: no longer this node's; stopping it", name);
+                    lost = true;
+                    running.interrupt();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("rebuild of {}: heartbeat failed: {}", name, e.toString());
             }
@@ -515,6 +538,7 @@ public final class RebuildCoordinator implements AutoCloseable {
     public void close() {
         closing = true;
         ticks.shutdownNow();
+        beats.shutdownNow();
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);

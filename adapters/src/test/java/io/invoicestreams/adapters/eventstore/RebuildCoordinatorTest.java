@@ -83,11 +83,16 @@ class RebuildCoordinatorTest {
     /** One service process: its store with the read model's processor, and its coordinator. */
     record Node(InvoiceEventStore store, RebuildCoordinator coordinator) implements AutoCloseable {
         static Node start(JdbcTransactions db, String name, String group, Object handler, Supplier<Fold> fold) {
+            return start(db, name, group, handler, fold, Duration.ofSeconds(3));
+        }
+
+        static Node start(JdbcTransactions db, String name, String group, Object handler, Supplier<Fold> fold,
+                          Duration deadAfter) {
             InvoiceEventStore store = InvoiceEventStore.start(db, name, Duration.ofSeconds(2), Clock.systemUTC(),
                     ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(group, handler)),
                             new ProjectionProcessors.Settings(50, 2, Duration.ofMillis(100))));
             return new Node(store, new RebuildCoordinator(store, name, Map.of(group, fold), 2, Clock.systemUTC(),
-                    Duration.ofSeconds(2), Duration.ofSeconds(3)));
+                    Duration.ofSeconds(2), deadAfter));
         }
 
         @Override
@@ -208,6 +213,70 @@ class RebuildCoordinatorTest {
                     .isEqualTo(expected));
         } finally {
             never.countDown();
+        }
+    }
+
+    @Test
+    void a_node_whose_rebuild_was_taken_over_stops_writing_at_its_next_heartbeat() throws InterruptedException {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        Map<String, Long> live = new ConcurrentHashMap<>();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger staleWrites = new java.util.concurrent.atomic.AtomicInteger();
+        // Node A's fold stops in its write, as a node that pauses there for longer than the dead time would.
+        Supplier<Fold> paused = () -> {
+            Fold fold = countingFold(live, null);
+            return Fold.of(fold.handler(), fold.events(), fold::size, () -> {
+                holding.countDown();
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    stopped.countDown();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted in its write", e);
+                }
+                staleWrites.incrementAndGet();
+                return fold.writeOver();
+            });
+        };
+        List<EventMessage<?>> all = history(new EventHistory(), 1_000, new Random(14));
+        // B takes a rebuild over when its heartbeat is 1.5 s old. A beats every second, so the test ages the
+        // heartbeat by hand until B has taken the rebuild: as if A had paused for longer than that.
+        Node a = Node.start(db, "node-a", COUNTS, new Counter(live, null), paused);
+        try (Node b = Node.start(db, "node-b", COUNTS, new Counter(live, null), () -> countingFold(live, null),
+                Duration.ofMillis(1_500))) {
+            publish(a.store(), db, all);
+            a.coordinator().start(Duration.ofMillis(50));
+            a.coordinator().request(COUNTS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> holding.getCount() == 0);
+            b.coordinator().start(Duration.ofMillis(50));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                db.executeInTransaction(() -> {
+                    try (var statement = db.getConnection().prepareStatement("UPDATE " + RebuildCoordinator.TABLE
+                            + " SET heartbeat = 0 WHERE name = ? AND owner = 'node-a'")) {
+                        statement.setString(1, COUNTS);
+                        statement.executeUpdate();
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                return !"node-a".equals(b.coordinator().status(COUNTS).orElseThrow().owner());
+            });
+            RebuildCoordinator.Rebuild done = awaitEnd(b.coordinator(), COUNTS);
+            assertThat(done.owner()).isEqualTo("node-b");
+            assertThat(done.state()).as(done.message()).isEqualTo(RebuildCoordinator.State.DONE);
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).as("node A's write interrupted by its heartbeat").isTrue();
+            held.countDown();
+            Map<String, Long> expected = countsInStore(b.store());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new TreeMap<>(live))
+                    .isEqualTo(expected));
+            assertThat(staleWrites).as("writes by the node whose rebuild was taken over").hasValue(0);
+            assertThat(b.coordinator().status(COUNTS).orElseThrow().state())
+                    .as("the node that lost it did not mark it failed").isEqualTo(RebuildCoordinator.State.DONE);
+        } finally {
+            held.countDown();
+            a.close();
         }
     }
 
