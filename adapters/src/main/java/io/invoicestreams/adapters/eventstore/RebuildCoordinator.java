@@ -304,8 +304,8 @@ public final class RebuildCoordinator implements AutoCloseable {
                 handOver(folded, replaced);
                 LOG.info("rebuild of {}: done up to {}; {} items written, {} deleted", name, folded.target(),
                         replaced.written(), replaced.deleted());
-            } catch (LostRebuild lost) {
-                LOG.warn("rebuild of {}: {}", name, lost.getMessage());
+            } catch (LostRebuild gone) {
+                LOG.warn("rebuild of {}: {}", name, gone.getMessage());
             } catch (RuntimeException e) {
                 if (lost) {
                     LOG.warn("rebuild of {}: stopped; another node runs it", name);
