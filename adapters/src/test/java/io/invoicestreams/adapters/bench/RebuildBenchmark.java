@@ -158,14 +158,13 @@ public final class RebuildBenchmark {
     }
 
     /** Asked, folded, written, handed over: from the request to the row's DONE. */
-    private static Run folded(RebuildCoordinator coordinator, String name) throws InterruptedException {
+    private static Run folded(RebuildCoordinator coordinator, String name) {
         long started = System.nanoTime();
         RebuildCoordinator.Rebuild asked = coordinator.request(name);
-        RebuildCoordinator.Rebuild now = asked;
-        while (now.state().active() || !now.requested().equals(asked.requested())) {
-            Thread.sleep(50);
-            now = coordinator.status(name).orElseThrow();
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> coordinator.status(name).filter(r -> r.requested().equals(asked.requested())
+                        && !r.state().active()).isPresent());
+        RebuildCoordinator.Rebuild now = coordinator.status(name).orElseThrow();
         double seconds = (System.nanoTime() - started) / 1e9;
         if (now.state() != RebuildCoordinator.State.DONE) {
             throw new IllegalStateException("the rebuild of " + name + " failed: " + now.message());
