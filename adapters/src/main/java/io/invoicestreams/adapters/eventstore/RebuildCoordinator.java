@@ -126,6 +126,8 @@ public final class RebuildCoordinator implements AutoCloseable {
     private final ScheduledExecutorService beats;
     private final ExecutorService workers;
     private volatile boolean closing;
+    /** The read models with an active rebuild at the last tick; null before the first. */
+    private volatile Set<String> activeSeen;
 
     /**
      * @param folds        per read model this node may rebuild, a new fold of it
@@ -201,16 +203,27 @@ public final class RebuildCoordinator implements AutoCloseable {
                 throw e;
             }
         }
-        return status(name).orElseThrow();
+        Rebuild asked = status(name).orElseThrow();
+        Set<String> seen = activeSeen;
+        if (seen != null && asked.state().active()) {
+            Set<String> marked = new HashSet<>(seen);
+            marked.add(name);
+            activeSeen = Set.copyOf(marked);
+        }
+        return asked;
     }
 
     public Optional<Rebuild> status(String name) {
         return transactions.fetchInTransaction(() -> read(name, false));
     }
 
-    /** True while a rebuild of the read model is asked for or under way. */
+    /**
+     * True while a rebuild of the read model is asked for or under way. Once the coordinator looks at the rebuilds on
+     * its timer, this is what it saw last (at most a tick old), so that the read endpoints ask the store nothing more.
+     */
     public boolean active(String name) {
-        return status(name).map(r -> r.state().active()).orElse(false);
+        Set<String> seen = activeSeen;
+        return seen != null ? seen.contains(name) : status(name).map(r -> r.state().active()).orElse(false);
     }
 
     /** Every rebuild recorded, the newest of each read model. */
@@ -222,6 +235,8 @@ public final class RebuildCoordinator implements AutoCloseable {
     public void tick() {
         Map<String, Rebuild> rows = new java.util.HashMap<>();
         all().forEach(r -> rows.put(r.name(), r));
+        activeSeen = rows.values().stream().filter(r -> r.state().active()).map(Rebuild::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         Map<String, StreamingEventProcessor> processors = processors();
         for (Map.Entry<String, StreamingEventProcessor> p : processors.entrySet()) {
             Rebuild row = rows.get(p.getKey());
