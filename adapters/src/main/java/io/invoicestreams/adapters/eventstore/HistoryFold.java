@@ -117,7 +117,13 @@ public final class HistoryFold {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 readFailure.set(e);
-                pages.offer(Page.FAILED);
+                try {
+                    // Waits for room: with the queue full, an offer would be lost and the folding thread would wait
+                    // for a page that never comes. The folding thread interrupts this one when it stops first.
+                    pages.put(Page.FAILED);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
             }
         });
         long events = 0;
@@ -143,7 +149,7 @@ public final class HistoryFold {
                     }
                     events++;
                 }
-                progress.folded(page.last() ? head : page.position(), head, events);
+                progress.folded(page.position(), head, events);
                 if (page.last()) {
                     break;
                 }
