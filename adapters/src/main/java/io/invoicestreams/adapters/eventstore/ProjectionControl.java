@@ -3,6 +3,7 @@ package io.invoicestreams.adapters.eventstore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -82,7 +83,7 @@ public final class ProjectionControl {
     private Status status(String name, StreamingEventProcessor processor, long head) {
         Map<Integer, EventTrackerStatus> local = processor.processingStatus();
         List<SegmentStatus> segments = new ArrayList<>();
-        for (Map.Entry<Integer, StoredToken> stored : tokens(name).entrySet()) {
+        for (Map.Entry<Integer, StoredToken> stored : tokens(store, name).entrySet()) {
             EventTrackerStatus tracker = local.get(stored.getKey());
             TrackingToken token = tracker != null ? tracker.getTrackingToken() : stored.getValue().token();
             long position = token == null ? -1 : position(token.position());
@@ -174,6 +175,11 @@ public final class ProjectionControl {
     }
 
     private Map<String, StreamingEventProcessor> processors() {
+        return processors(store);
+    }
+
+    /** The store's streaming processors (every read model's), by processing group, in name order. */
+    static Map<String, StreamingEventProcessor> processors(InvoiceEventStore store) {
         Map<String, StreamingEventProcessor> streaming = new TreeMap<>();
         for (Map.Entry<String, EventProcessor> e : store.configuration().eventProcessingConfiguration()
                 .eventProcessors().entrySet()) {
@@ -193,25 +199,31 @@ public final class ProjectionControl {
     }
 
     private String otherOwners(String name) {
-        Collection<StoredToken> tokens = tokens(name).values();
+        Collection<StoredToken> tokens = tokens(store, name).values();
         return tokens.stream().map(StoredToken::owner).filter(Objects::nonNull).distinct().sorted().reduce((a, b) -> a + ", " + b)
                 .orElse("unknown");
     }
 
-    /** A segment's row in the token table. */
-    private record StoredToken(String owner, TrackingToken token) {
+    /**
+     * A segment's row in the token table.
+     *
+     * @param owner     the node that claims it, or null
+     * @param claimedAt when the claim was last renewed, or null
+     */
+    record StoredToken(String owner, TrackingToken token, Instant claimedAt) {
     }
 
     /**
      * Segment to its stored token and owner (null when unclaimed), read from the token table without claiming
      * anything; fetching a token through the token store would claim it.
      */
-    private Map<Integer, StoredToken> tokens(String name) {
+    static Map<Integer, StoredToken> tokens(InvoiceEventStore store, String name) {
         return store.transactions().fetchInTransaction(() -> {
             Map<Integer, StoredToken> tokens = new TreeMap<>();
             try (PreparedStatement statement = store.transactions().getConnection().prepareStatement(
                     "SELECT " + TOKENS.segmentColumn() + ", " + TOKENS.ownerColumn() + ", " + TOKENS.tokenColumn()
-                            + ", " + TOKENS.tokenTypeColumn() + " FROM " + TOKENS.tokenTable() + " WHERE "
+                            + ", " + TOKENS.tokenTypeColumn() + ", " + TOKENS.timestampColumn() + " FROM "
+                            + TOKENS.tokenTable() + " WHERE "
                             + TOKENS.processorNameColumn() + " = ?")) {
                 statement.setString(1, name);
                 try (ResultSet rows = statement.executeQuery()) {
@@ -220,7 +232,9 @@ public final class ProjectionControl {
                         String type = rows.getString(4);
                         TrackingToken token = bytes == null || type == null ? null
                                 : SERIALIZER.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, null));
-                        tokens.put(rows.getInt(1), new StoredToken(rows.getString(2), token));
+                        String claimedAt = rows.getString(5);
+                        tokens.put(rows.getInt(1), new StoredToken(rows.getString(2), token,
+                                claimedAt == null ? null : Instant.parse(claimedAt)));
                     }
                 }
             } catch (java.sql.SQLException e) {

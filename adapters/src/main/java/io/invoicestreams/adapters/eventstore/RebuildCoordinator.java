@@ -24,11 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,6 @@ public final class RebuildCoordinator implements AutoCloseable {
     public static final String TABLE = "invoice_rebuild";
 
     private static final Logger LOG = LoggerFactory.getLogger(RebuildCoordinator.class);
-    private static final TokenSchema TOKENS = TokenSchema.builder().build();
 
     /** Where a rebuild is. */
     public enum State {
@@ -237,7 +234,7 @@ public final class RebuildCoordinator implements AutoCloseable {
         all().forEach(r -> rows.put(r.name(), r));
         activeSeen = rows.values().stream().filter(r -> r.state().active()).map(Rebuild::name)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        Map<String, StreamingEventProcessor> processors = processors();
+        Map<String, StreamingEventProcessor> processors = ProjectionControl.processors(store);
         for (Map.Entry<String, StreamingEventProcessor> p : processors.entrySet()) {
             Rebuild row = rows.get(p.getKey());
             boolean active = row != null && row.state().active();
@@ -439,37 +436,9 @@ public final class RebuildCoordinator implements AutoCloseable {
     /** The owners of the read model's segments whose claims are fresh: nodes that process it now. */
     List<String> liveClaims(String name) {
         Instant stale = clock.instant().minus(claimTimeout);
-        return transactions.fetchInTransaction(() -> {
-            List<String> owners = new ArrayList<>();
-            try (Connection connection = transactions.getConnection();
-                 PreparedStatement statement = connection.prepareStatement("SELECT " + TOKENS.ownerColumn() + ", "
-                         + TOKENS.timestampColumn() + " FROM " + TOKENS.tokenTable() + " WHERE "
-                         + TOKENS.processorNameColumn() + " = ? AND " + TOKENS.ownerColumn() + " IS NOT NULL")) {
-                statement.setString(1, name);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        String at = rows.getString(2);
-                        if (at == null || Instant.parse(at).isAfter(stale)) {
-                            owners.add(rows.getString(1));
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                throw new JdbcTransactions.JdbcFailure("cannot read the claims of " + name, e);
-            }
-            return owners;
-        });
-    }
-
-    private Map<String, StreamingEventProcessor> processors() {
-        Map<String, StreamingEventProcessor> streaming = new java.util.HashMap<>();
-        for (Map.Entry<String, EventProcessor> e : store.configuration().eventProcessingConfiguration()
-                .eventProcessors().entrySet()) {
-            if (e.getValue() instanceof StreamingEventProcessor s) {
-                streaming.put(e.getKey(), s);
-            }
-        }
-        return streaming;
+        return ProjectionControl.tokens(store, name).values().stream()
+                .filter(t -> t.owner() != null && (t.claimedAt() == null || t.claimedAt().isAfter(stale)))
+                .map(ProjectionControl.StoredToken::owner).toList();
     }
 
     private static final String COLUMNS = "name, state, owner, target, position, events, items, requested, started,"
