@@ -74,12 +74,9 @@ public final class DynamoDbTables {
     public static long deleteAllItems(DynamoDbClient dynamoDb, String table, List<String> keyAttributes) {
         long[] deleted = {0};
         scanKeys(dynamoDb, table, keyAttributes, page -> {
-            List<WriteRequest> deletes = page.stream()
-                    .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build()).toList();
-            for (int i = 0; i < deletes.size(); i += 25) {
-                writeAll(dynamoDb, table, deletes.subList(i, Math.min(deletes.size(), i + 25)));
-            }
-            deleted[0] += deletes.size();
+            inBatches(dynamoDb, table, page.stream()
+                    .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build()).toList(), ONE_AT_A_TIME);
+            deleted[0] += page.size();
         });
         return deleted[0];
     }
@@ -99,6 +96,9 @@ public final class DynamoDbTables {
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
     }
+
+    /** One call at a time, unpaced: how a table is emptied before a rebuild in place. */
+    private static final BulkWrites ONE_AT_A_TIME = new BulkWrites(1, 0);
 
     /**
      * How a rebuild writes a whole table.
@@ -147,7 +147,10 @@ public final class DynamoDbTables {
         return new io.invoicestreams.projections.Replaced(puts.size(), deletes.size());
     }
 
-    /** Sends the requests 25 to a call, as {@code writes} allows; the first failure is thrown. */
+    /**
+     * Sends the requests 25 to a call, as {@code writes} allows; the first failure is thrown. An interrupt stops it
+     * before its next call (a rebuild that another node took over must stop writing); calls in flight end first.
+     */
     private static void inBatches(DynamoDbClient dynamoDb, String table, List<WriteRequest> requests,
                                   BulkWrites writes) {
         if (requests.isEmpty()) {
@@ -166,7 +169,12 @@ public final class DynamoDbTables {
                         pause(wait / 1_000_000);
                     }
                 }
-                slots.acquireUninterruptibly();
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing to " + table, e);
+                }
                 sent.add(calls.submit(() -> {
                     try {
                         writeAll(dynamoDb, table, batch);
@@ -175,7 +183,7 @@ public final class DynamoDbTables {
                     }
                     return null;
                 }));
-                if (sent.size() % 64 == 0) {
+                if ((i / 25) % 64 == 63) {
                     failFast(sent);
                 }
             }
