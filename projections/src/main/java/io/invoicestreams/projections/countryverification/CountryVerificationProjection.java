@@ -5,10 +5,15 @@ import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.domain.invoice.VerificationEvent;
+import io.invoicestreams.projections.BatchedWrites;
 import io.invoicestreams.projections.Fold;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 
@@ -23,10 +28,17 @@ public final class CountryVerificationProjection {
 
     private final CountryVerificationStore store;
     private final VerificationMetrics metrics;
+    private final BatchedWrites<Map<Row, List<TransactionId>>> batches;
 
     public CountryVerificationProjection(CountryVerificationStore store, VerificationMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.batches = new BatchedWrites<>(CountryVerificationProjection.class.getName() + ".batch",
+                LinkedHashMap::new, this::flush);
+    }
+
+    /** One row of the read model: an invoice and a country. */
+    private record Row(InvoiceNumber invoice, CountryCode country) {
     }
 
     @EventHandler
@@ -35,13 +47,13 @@ public final class CountryVerificationProjection {
             case InvoiceEvent.TransactionRecorded recorded ->
                     count(recorded.invoiceNumber(), recorded.country(), recorded.transactionId());
             case InvoiceEvent.TransactionCountryChanged moved -> {
-                store.uncount(moved.invoiceNumber(), moved.previousCountry(), moved.transactionId());
+                uncount(moved.invoiceNumber(), moved.previousCountry(), moved.transactionId());
                 count(moved.invoiceNumber(), moved.country(), moved.transactionId());
             }
             case InvoiceEvent.TransactionRemoved removed ->
-                    store.uncount(removed.invoiceNumber(), removed.country(), removed.transactionId());
+                    uncount(removed.invoiceNumber(), removed.country(), removed.transactionId());
             case InvoiceEvent.TransactionExpired expired ->
-                    store.uncount(expired.invoiceNumber(), expired.country(), expired.transactionId());
+                    uncount(expired.invoiceNumber(), expired.country(), expired.transactionId());
             case InvoiceEvent.TransactionAmountCorrected ignored -> { }
             case InvoiceEvent.TransactionInvoiceDateChanged ignored -> { }
             case InvoiceEvent.TransactionDocumentChanged ignored -> { }
@@ -50,6 +62,7 @@ public final class CountryVerificationProjection {
 
     @EventHandler
     void on(VerificationEvent event) {
+        writePending(event.invoiceNumber());
         switch (event) {
             case VerificationEvent.CountryVerifierAssigned assigned -> store.assign(assigned.invoiceNumber(),
                     assigned.country(), assigned.verifier(), new LinkedHashSet<>(assigned.openTransactions()));
@@ -74,9 +87,48 @@ public final class CountryVerificationProjection {
         return Fold.of(handler, List.of(InvoiceEvent.class, VerificationEvent.class), memory::size, () -> live.replaceAll(memory.all()));
     }
 
+    /**
+     * Inside a processor batch, the recordings are gathered per invoice and country and counted with one write per
+     * row when the batch commits (issue 15); any other change of the invoice first writes what it gathered, so that
+     * each row sees its changes in the order of the events.
+     */
     private void count(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
+        Optional<Map<Row, List<TransactionId>>> batch = batches.batchFor(invoice);
+        if (batch.isPresent()) {
+            batch.get().computeIfAbsent(new Row(invoice, country), k -> new ArrayList<>()).add(transaction);
+            return;
+        }
         if (store.count(invoice, country, transaction) == CountryVerificationStore.CountOutcome.UNVERIFIED) {
             metrics.unverified(country);
         }
+        batches.writtenAlone(invoice);
+    }
+
+    private void uncount(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
+        writePending(invoice);
+        store.uncount(invoice, country, transaction);
+    }
+
+    /** Writes the counts gathered for the invoice in this batch, before a change that must come after them. */
+    private void writePending(InvoiceNumber invoice) {
+        Optional<Map<Row, List<TransactionId>>> batch = batches.batchFor(invoice);
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<Row, List<TransactionId>> own = new LinkedHashMap<>();
+        batch.get().entrySet().removeIf(e -> {
+            if (e.getKey().invoice().equals(invoice)) {
+                own.put(e.getKey(), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        flush(own);
+    }
+
+    private void flush(Map<Row, List<TransactionId>> pending) {
+        pending.forEach((row, transactions) -> store.countAll(row.invoice(), row.country(), transactions)
+                .values().stream().filter(o -> o == CountryVerificationStore.CountOutcome.UNVERIFIED)
+                .forEach(o -> metrics.unverified(row.country())));
     }
 }

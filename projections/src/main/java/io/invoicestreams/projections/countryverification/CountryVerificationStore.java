@@ -4,7 +4,9 @@ import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
 import io.invoicestreams.domain.Verifier;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,6 +18,22 @@ public interface CountryVerificationStore {
 
     /** Counts the transaction in its country's row if that row has a verifier. */
     CountOutcome count(InvoiceNumber invoice, CountryCode country, TransactionId transaction);
+
+    /**
+     * Counts the transactions in their country's row if that row has a verifier, as {@link #count} one after the
+     * other would, in as few writes as the store can (issue 15: a processor batch's recordings, coalesced per
+     * invoice and country).
+     *
+     * @return the outcome of each distinct transaction, in the order given
+     */
+    default Map<TransactionId, CountOutcome> countAll(InvoiceNumber invoice, CountryCode country,
+                                                      List<TransactionId> transactions) {
+        Map<TransactionId, CountOutcome> outcomes = new LinkedHashMap<>();
+        for (TransactionId transaction : transactions) {
+            outcomes.putIfAbsent(transaction, count(invoice, country, transaction));
+        }
+        return outcomes;
+    }
 
     /** Takes the transaction out of its country's count, if it was counted there; true if it was. */
     boolean uncount(InvoiceNumber invoice, CountryCode country, TransactionId transaction);
