@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code rebuild NAME|--all}: stops the read model here, refuses if another node holds it, clears it, resets its
- * tokens and replays the whole event store into it, with a progress bar, and exits 0 once it has caught up.
+ * {@code rebuild NAME|--all}: asks the nodes for a rebuild of the read model, follows it with a progress bar, whichever
+ * node runs it (this process or a serving one), and exits 0 once it is done (ADR 0022, ADR 0023). A read model that
+ * does not fold is replayed in place here, as before.
  */
 @ApplicationScoped
 public class RebuildCommand {
@@ -26,9 +27,10 @@ public class RebuildCommand {
             Usage: invoice-streams rebuild NAME | --all
 
             Rebuilds a read model from the whole event store while the service serves, and exits 0 once done.
-            Totals and country verification fold the history in memory on one node (this process or a running
-            one) and write each item once, over its old value: readers never see a partial value, and the
-            other read models never stop. The search index is built as a new generation on this node.
+            Each read model folds the history in memory on one node (this process or a running one) and writes
+            each item once, over its old value: readers never see a partial value, and the other read models
+            never stop. The search index is filled as a new generation and swapped in; a local (Lucene) index
+            is rebuilt only by the process that serves it.
 
             Read models:
             %s  --all                  all of them, one after the other

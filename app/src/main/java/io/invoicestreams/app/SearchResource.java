@@ -1,6 +1,8 @@
 package io.invoicestreams.app;
 
+import io.invoicestreams.app.readmodel.Rebuilds;
 import io.invoicestreams.projections.search.SearchIndex;
+import io.invoicestreams.projections.search.SearchProjection;
 
 import io.invoicestreams.projections.search.SearchQuery;
 import io.invoicestreams.projections.search.SearchResults;
@@ -25,12 +27,17 @@ import java.util.Map;
 public class SearchResource {
 
     private final SearchIndex index;
+    private final Rebuilds rebuilds;
 
-    SearchResource(SearchIndex index) {
+    SearchResource(SearchIndex index, Rebuilds rebuilds) {
         this.index = index;
+        this.rebuilds = rebuilds;
     }
 
-    /** @param rebuilding a rebuild is filling a new index; these answers still come from the current one */
+    /**
+     * @param rebuilding a rebuild of the index is under way: these answers come from the current index, complete but
+     *                   perhaps behind, until the new one is swapped in
+     */
     public record Page(String query, long total, List<SearchResults.Hit> hits, Map<String, Map<String, Long>> facets,
                        String next, boolean rebuilding) {
     }
@@ -46,7 +53,7 @@ public class SearchResource {
                 decimal("minQuantity", minQuantity), Problems.intParam("limit", limit), blankToNull(next));
         SearchResults results = index.search(query);
         return new Page(q, results.total(), results.hits(), results.facets(), results.next(),
-                index.rebuilding());
+                index.rebuilding() || rebuilds.rebuilding(SearchProjection.NAME));
     }
 
     private static String blankToNull(String value) {

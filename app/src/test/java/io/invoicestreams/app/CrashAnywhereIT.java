@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * 20,000 random inserts, updates and deletes flow into the table. Its queues live in an ElasticMQ outside it. After
  * the last restart has caught up, each change is one event, the totals equal the table's sums, the search index holds
  * the table's live items, the archive holds each event once, each new invoice has one payment message and each zero
- * amount one alert; a rebuild of the DynamoDB read models while the service runs then gives the same items.
+ * amount one alert; a rebuild of the DynamoDB read models and the search index while the service runs then gives
+ * the same items.
  */
 class CrashAnywhereIT {
 
@@ -249,10 +250,11 @@ class CrashAnywhereIT {
         assertThat(status.get("parkedStreamRecords").asLong()).isZero();
         status.get("deadLetters").forEach(parked -> assertThat(parked.asLong()).isZero());
 
-        // A rebuild of the DynamoDB read models while the service runs (issue 15) gives the same items.
+        // A rebuild of the DynamoDB read models and the search index while the service runs (issue 15) gives the
+        // same items.
         Map<String, String> totalsLive = scan("CrashTotal_" + run);
         Map<String, String> countsLive = scan("CrashAction_" + run);
-        for (String model : List.of("totals", "country-verification")) {
+        for (String model : List.of("totals", "country-verification", "search")) {
             assertThat(service.post("/admin/projections/" + model + "/rebuild").statusCode()).isEqualTo(202);
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 for (JsonNode r : ServiceChecks.JSON.readTree(service.get("/projections").body()).get("rebuilds")) {
@@ -266,6 +268,14 @@ class CrashAnywhereIT {
         }
         assertThat(scan("CrashTotal_" + run)).isEqualTo(totalsLive);
         assertThat(scan("CrashAction_" + run)).isEqualTo(countsLive);
+        for (String country : COUNTRIES) {
+            long live = items.values().stream().flatMap(t -> t.values().stream()).filter(i -> i[1].equals(country))
+                    .count();
+            JsonNode page = ServiceChecks.JSON.readTree(service.get("/search?country=" + country + "&limit=1")
+                    .body());
+            assertThat(page.get("total").asLong()).as("search documents in " + country + " after the rebuild")
+                    .isEqualTo(live);
+        }
 
         System.out.printf("RELIABILITY crash: %d SIGKILLs (%d while writes flowed) during %d changes; restarts %s ms"
                         + " to HTTP; caught up %d ms after the last write; %d events, %d archive lines, %d payments,"

@@ -8,8 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,6 +22,8 @@ import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventsourcing.EventStreamUtils;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.serialization.Serializer;
@@ -133,14 +137,21 @@ public final class HistoryFold {
                 if (page == Page.FAILED) {
                     throw readFailure.get();
                 }
+                List<IndexedEntry> kept = page.events().stream().filter(e -> e.index() <= windowStart
+                        || present.get((int) (e.index() - windowStart))).toList();
+                Map<String, Long> indexes = HashMap.newHashMap(kept.size());
+                kept.forEach(e -> indexes.put(e.entry().getEventIdentifier(), e.index()));
                 DomainEventStream stream = EventStreamUtils.upcastAndDeserializeDomainEvents(
-                        page.events().stream().filter(e -> e.index() <= windowStart
-                                        || present.get((int) (e.index() - windowStart)))
-                                .map(IndexedEntry::entry), serializer, upcasters);
+                        kept.stream().map(IndexedEntry::entry), serializer, upcasters);
+                long index = kept.isEmpty() ? page.position() : kept.getFirst().index();
                 while (stream.hasNext()) {
                     DomainEventMessage<?> event = stream.next();
+                    // Tracked as a processor sees it, so that a handler that takes the position (the search
+                    // index's version) gets the event's own; an event an upcaster made takes the one before it.
+                    index = indexes.getOrDefault(event.getIdentifier(), index);
                     try {
-                        handler.handle(event);
+                        handler.handle(new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(index),
+                                event));
                     } catch (Exception e) {
                         throw new IllegalStateException("the rebuild stopped at event " + event.getIdentifier()
                                 + " (" + event.getPayloadType().getSimpleName() + " of invoice "

@@ -181,8 +181,11 @@ public final class ProjectionControl {
     /** The store's streaming processors (every read model's), by processing group, in name order. */
     static Map<String, StreamingEventProcessor> processors(InvoiceEventStore store) {
         Map<String, StreamingEventProcessor> streaming = new TreeMap<>();
-        for (Map.Entry<String, EventProcessor> e : store.configuration().eventProcessingConfiguration()
-                .eventProcessors().entrySet()) {
+        var processing = store.configuration().eventProcessingConfiguration();
+        if (processing == null) {
+            return streaming; // a store started without event processing: a process that only appends or asks
+        }
+        for (Map.Entry<String, EventProcessor> e : processing.eventProcessors().entrySet()) {
             if (e.getValue() instanceof StreamingEventProcessor s) {
                 streaming.put(e.getKey(), s);
             }

@@ -68,6 +68,8 @@ public final class RebuildCoordinator implements AutoCloseable {
     /**
      * A rebuild as its row says.
      *
+     * @param owner    the node that runs it; while REQUESTED, the node it waits for (a read model whose part lives
+     *                 in one node), or null for any
      * @param target   the store's head it folds up to; -1 until known
      * @param position the global index folded up to
      * @param events   events folded
@@ -111,12 +113,14 @@ public final class RebuildCoordinator implements AutoCloseable {
     private final JdbcTransactions transactions;
     private final String node;
     private final Map<String, Supplier<Fold>> folds;
+    private final Set<String> inThisNode;
     private final int segments;
     private final Clock clock;
     private final Duration claimTimeout;
     private final Duration deadAfter;
     private final HistoryFold history;
     private final Set<String> stoppedHere = ConcurrentHashMap.newKeySet();
+    private final Map<String, Runnable> beforeResume = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks;
     /** Heartbeats on a thread of their own: a tick that waits for a processor to stop must not delay them. */
@@ -134,6 +138,18 @@ public final class RebuildCoordinator implements AutoCloseable {
      */
     public RebuildCoordinator(InvoiceEventStore store, String node, Map<String, Supplier<Fold>> folds, int segments,
                               Clock clock, Duration claimTimeout, Duration deadAfter) {
+        this(store, node, folds, Set.of(), segments, clock, claimTimeout, deadAfter);
+    }
+
+    /**
+     * @param inThisNode the read models among {@code folds} whose part lives in this node (the search index in
+     *                   Lucene): only the node that asks for their rebuild runs it, and only when no other node
+     *                   processes them; another node takes it only after the asking node has gone quiet
+     */
+    public RebuildCoordinator(InvoiceEventStore store, String node, Map<String, Supplier<Fold>> folds,
+                              Set<String> inThisNode, int segments, Clock clock, Duration claimTimeout,
+                              Duration deadAfter) {
+        this.inThisNode = Set.copyOf(inThisNode);
         this.store = Objects.requireNonNull(store, "store");
         this.transactions = store.transactions();
         this.node = Objects.requireNonNull(node, "node");
@@ -163,6 +179,16 @@ public final class RebuildCoordinator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What this node does before its processor of the read model resumes after a rebuild, whichever node ran it
+     * (the shadow-table option reads the read model's pointer again). When it fails, the processor stays stopped
+     * and the next tick tries again.
+     */
+    public RebuildCoordinator beforeResume(String name, Runnable action) {
+        beforeResume.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(action, "action"));
+        return this;
+    }
+
     /** The read models this node can rebuild. */
     public Set<String> names() {
         return folds.keySet();
@@ -179,6 +205,16 @@ public final class RebuildCoordinator implements AutoCloseable {
             throw new Refused("'" + name + "' has no fast rebuild here; read models that have one: "
                     + new java.util.TreeSet<>(folds.keySet()));
         }
+        String pinned = null;
+        if (inThisNode.contains(name)) {
+            List<String> others = liveClaims(name).stream().filter(owner -> !owner.equals(node)).distinct().toList();
+            if (!others.isEmpty()) {
+                throw new Refused("'" + name + "' lives inside the node that runs it (" + others + "), so only that"
+                        + " node can rebuild it: ask it there (POST /admin/projections/" + name + "/rebuild)");
+            }
+            pinned = node;
+        }
+        String owner = pinned;
         long now = clock.millis();
         try {
             transactions.executeInTransaction(() -> {
@@ -187,12 +223,12 @@ public final class RebuildCoordinator implements AutoCloseable {
                     return;
                 }
                 update(current.isPresent()
-                                ? "UPDATE " + TABLE + " SET state = ?, owner = NULL, target = -1, position = -1,"
+                                ? "UPDATE " + TABLE + " SET state = ?, owner = ?, target = -1, position = -1,"
                                 + " events = 0, items = 0, requested = ?, started = NULL, heartbeat = NULL,"
                                 + " finished = NULL, message = NULL WHERE name = ?"
-                                : "INSERT INTO " + TABLE + " (state, requested, name, target, position, events, items)"
-                                + " VALUES (?, ?, ?, -1, -1, 0, 0)",
-                        State.REQUESTED.name(), now, name);
+                                : "INSERT INTO " + TABLE + " (state, owner, requested, name, target, position, events,"
+                                + " items) VALUES (?, ?, ?, ?, -1, -1, 0, 0)",
+                        State.REQUESTED.name(), owner, now, name);
             });
         } catch (RuntimeException e) {
             // Two nodes asked for the first rebuild of a read model at once: the other's row stands.
@@ -241,7 +277,14 @@ public final class RebuildCoordinator implements AutoCloseable {
             if (active && stoppedHere.add(p.getKey())) {
                 LOG.info("rebuild of {} asked: stopping its processor on this node", p.getKey());
                 p.getValue().shutDown();
-            } else if (!active && stoppedHere.remove(p.getKey())) {
+            } else if (!active && stoppedHere.contains(p.getKey())) {
+                try {
+                    beforeResume.getOrDefault(p.getKey(), () -> { }).run();
+                } catch (RuntimeException e) {
+                    LOG.warn("rebuild of {}: not resuming its processor yet: {}", p.getKey(), e.toString());
+                    continue; // the next tick tries again
+                }
+                stoppedHere.remove(p.getKey());
                 LOG.info("rebuild of {} {}: starting its processor again", p.getKey(),
                         row == null ? "gone" : row.state().name().toLowerCase(java.util.Locale.ROOT));
                 p.getValue().start();
@@ -251,8 +294,11 @@ public final class RebuildCoordinator implements AutoCloseable {
         for (Rebuild row : rows.values()) {
             boolean orphaned = row.state() == State.RUNNING && !jobs.containsKey(row.name())
                     && (row.heartbeat() == null || row.heartbeat().plus(deadAfter).isBefore(now));
+            // A rebuild asked for on a node that holds the read model's part is that node's, unless it went quiet.
+            boolean othersPinned = row.state() == State.REQUESTED && row.owner() != null && !row.owner().equals(node)
+                    && !row.requested().plus(deadAfter).isBefore(now);
             if (folds.containsKey(row.name()) && !jobs.containsKey(row.name())
-                    && (row.state() == State.REQUESTED || orphaned) && take(row)) {
+                    && ((row.state() == State.REQUESTED && !othersPinned) || orphaned) && take(row)) {
                 Job job = new Job(row.name());
                 jobs.put(row.name(), job);
                 workers.submit(job);

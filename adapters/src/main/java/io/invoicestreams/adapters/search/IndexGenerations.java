@@ -25,6 +25,9 @@ final class IndexGenerations {
         /** Points an alias at a generation, replacing what it named. */
         void point(Alias alias, String generation);
 
+        /** Removes an alias; the generation it named stays. */
+        void unpoint(Alias alias);
+
         /** Points {@code CURRENT} at the generation and removes {@code BUILDING}, atomically where it can. */
         void promote(String generation);
 
@@ -53,6 +56,15 @@ final class IndexGenerations {
     /** True while a rebuild fills a generation that searches do not read yet. */
     boolean rebuilding() {
         return engine.named(Alias.BUILDING).isPresent();
+    }
+
+    /** Drops the generation a rebuild was filling, if any; the current one takes the writes again. */
+    synchronized void abandon() {
+        Optional<String> building = engine.named(Alias.BUILDING);
+        if (building.isPresent()) {
+            engine.unpoint(Alias.BUILDING);
+            engine.drop(building.get());
+        }
     }
 
     /** Searches read the rebuilt generation from now on, and the old one is dropped. Idempotent. */

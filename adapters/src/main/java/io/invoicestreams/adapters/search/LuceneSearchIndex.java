@@ -3,6 +3,7 @@ package io.invoicestreams.adapters.search;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.invoicestreams.adapters.json.InvoiceJson;
+import io.invoicestreams.projections.Replaced;
 import io.invoicestreams.projections.search.SearchDocument;
 import io.invoicestreams.projections.search.SearchIndex;
 import io.invoicestreams.projections.search.SearchQuery;
@@ -17,12 +18,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.Document;
@@ -77,6 +82,9 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
 
     /** Amounts are indexed as whole units of 1/10,000, exact for every ISO 4217 currency. */
     private static final List<String> FACETS = List.of("country", "vendor");
+
+    /** Lucene's indexing buffer while a rebuild fills a generation: fewer, larger segments to flush and merge. */
+    private static final double BULK_BUFFER_MB = 256;
 
     private static final String CURRENT = "current";
     private static final String BUILDING = "building";
@@ -171,6 +179,18 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         }
 
         @Override
+        public void unpoint(IndexGenerations.Alias alias) {
+            try {
+                Files.deleteIfExists(folder.resolve(fileOf(alias)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the search index's " + fileOf(alias) + " alias", e);
+            }
+            if (alias == IndexGenerations.Alias.BUILDING) {
+                target = live;
+            }
+        }
+
+        @Override
         public void promote(String generation) {
             write(CURRENT, generation);
             try {
@@ -253,6 +273,78 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     @Override
     public synchronized void completeRebuild() {
         generations.complete();
+    }
+
+    @Override
+    public synchronized void abandonRebuild() {
+        generations.abandon();
+    }
+
+    /**
+     * Fills a new generation with the documents in bulk (no version look-ups: it starts empty and each id comes
+     * once), commits it once, and swaps it in. The filling runs on a thread of its own: an interrupt of the caller
+     * (a rebuild taken over by another node) must not land inside Lucene's file writes, which would close the
+     * writer; the filling stops at its next document instead, and the new generation is dropped.
+     */
+    @Override
+    public Replaced replaceAll(Collection<SearchWrite> writes) {
+        beginRebuild();
+        Generation building = target;
+        AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<Replaced> filled = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("search-rebuild-writer").start(() -> {
+            try {
+                filled.complete(fill(building, writes, cancelled));
+            } catch (Throwable e) {
+                filled.completeExceptionally(e);
+            }
+        });
+        Replaced replaced;
+        try {
+            replaced = filled.get();
+        } catch (InterruptedException e) {
+            cancelled.set(true);
+            try {
+                filled.exceptionally(ignored -> null).join();
+            } finally {
+                abandonRebuild();
+            }
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the search index rebuild was interrupted; its new generation is dropped",
+                    e);
+        } catch (ExecutionException e) {
+            abandonRebuild();
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("cannot fill the rebuilt search index", e.getCause());
+        }
+        completeRebuild();
+        return replaced;
+    }
+
+    private Replaced fill(Generation building, Collection<SearchWrite> writes, AtomicBoolean cancelled)
+            throws IOException {
+        IndexWriter writer = building.writer;
+        double buffer = writer.getConfig().getRAMBufferSizeMB();
+        writer.getConfig().setRAMBufferSizeMB(BULK_BUFFER_MB);
+        long deleted = 0;
+        try {
+            for (SearchWrite write : writes) {
+                if (cancelled.get()) {
+                    throw new IllegalStateException("cancelled");
+                }
+                Document doc = switch (write) {
+                    case SearchWrite.Upsert upsert -> document(upsert.document());
+                    case SearchWrite.Delete delete -> tombstone(delete);
+                };
+                deleted += write instanceof SearchWrite.Delete ? 1 : 0;
+                writer.addDocument(facets.build(doc));
+            }
+            writer.commit();
+        } finally {
+            writer.getConfig().setRAMBufferSizeMB(buffer);
+        }
+        building.searchers.maybeRefreshBlocking();
+        return new Replaced(writes.size() - deleted, deleted);
     }
 
     @Override

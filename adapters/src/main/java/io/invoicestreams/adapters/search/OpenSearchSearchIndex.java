@@ -130,6 +130,20 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
         }
 
         @Override
+        public void unpoint(IndexGenerations.Alias alias) {
+            String name = aliasName(alias);
+            Optional<String> before = named(alias);
+            if (before.isEmpty()) {
+                return;
+            }
+            try {
+                client.indices().updateAliases(u -> u.actions(a -> a.remove(r -> r.index(before.get()).alias(name))));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + name, e);
+            }
+        }
+
+        @Override
         public void promote(String generation) {
             String old = named(IndexGenerations.Alias.CURRENT).orElseThrow();
             try {
@@ -341,6 +355,11 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
     @Override
     public void completeRebuild() {
         generations.complete();
+    }
+
+    @Override
+    public void abandonRebuild() {
+        generations.abandon();
     }
 
     @Override

@@ -383,4 +383,81 @@ class RebuildCoordinatorTest {
         }
         return states;
     }
+
+    /** A handler that keeps the position each event came with, as the search index keeps it as a version. */
+    public static final class Positions {
+        final Map<String, Long> seen = new HashMap<>();
+
+        @EventHandler
+        void on(InvoiceEvent event, org.axonframework.eventhandling.TrackingToken token,
+                @org.axonframework.messaging.annotation.MessageIdentifier String id) {
+            seen.put(id, token.position().orElseThrow());
+        }
+    }
+
+    /** A fold's handler gets each event with its own store position, as a processor hands it (issue 15, search). */
+    @Test
+    void a_fold_hands_each_event_its_store_position() {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        List<EventMessage<?>> all = history(new EventHistory(), 12_000, new Random(15));
+        try (InvoiceEventStore store = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(2),
+                Clock.systemUTC(), c -> { })) {
+            publish(store, db, all);
+            Map<String, Long> expected = new HashMap<>();
+            for (TrackedEventMessage<?> event : store.readAll()) {
+                expected.put(event.getIdentifier(), event.trackingToken().position().orElseThrow());
+            }
+            Positions positions = new Positions();
+            HistoryFold.Folded folded = new HistoryFold(db, InvoiceEventStore.serializer(),
+                    org.axonframework.serialization.upcasting.event.NoOpEventUpcaster.INSTANCE)
+                    .fold(Fold.of(positions, List.of(InvoiceEvent.class), () -> 0, () -> new Replaced(0, 0)),
+                            (at, head, events) -> { });
+
+            assertThat(folded.events()).isEqualTo(all.size());
+            assertThat(positions.seen).hasSize(all.size()).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A read model whose part lives inside one node (the search index in Lucene) is rebuilt by the node that asked,
+     * never by another node into its own copy; and a node cannot ask while another node processes it.
+     */
+    @Test
+    void a_rebuild_of_a_part_inside_one_node_runs_on_that_node_only() {
+        JdbcTransactions db = TestDatabases.H2.fresh();
+        Map<String, Long> live = new ConcurrentHashMap<>();
+        List<EventMessage<?>> all = history(new EventHistory(), 1_000, new Random(16));
+        try (InvoiceEventStore serving = InvoiceEventStore.start(db, "node-a", Duration.ofSeconds(2),
+                Clock.systemUTC(), ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(COUNTS,
+                        new Counter(live, null))), new ProjectionProcessors.Settings(50, 2, Duration.ofMillis(100))));
+             RebuildCoordinator a = new RebuildCoordinator(serving, "node-a",
+                     Map.of(COUNTS, () -> countingFold(live, null)), Set.of(COUNTS), 2, Clock.systemUTC(),
+                     Duration.ofSeconds(2), Duration.ofSeconds(30));
+             InvoiceEventStore other = InvoiceEventStore.start(db, "node-b", Duration.ofSeconds(2),
+                     Clock.systemUTC(), c -> { });
+             RebuildCoordinator b = new RebuildCoordinator(other, "node-b",
+                     Map.of(COUNTS, () -> countingFold(new HashMap<>(), null)), Set.of(COUNTS), 2, Clock.systemUTC(),
+                     Duration.ofSeconds(2), Duration.ofSeconds(30))) {
+            publish(serving, db, all);
+            assertThat(new ProjectionControl(serving).awaitCaughtUp(COUNTS, Duration.ofSeconds(60),
+                    Duration.ofMillis(50), p -> { })).isTrue();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.request(COUNTS))
+                    .isInstanceOf(RebuildCoordinator.Refused.class).hasMessageContaining("node-a");
+            live.put("stray", 1L);
+            RebuildCoordinator.Rebuild asked = a.request(COUNTS);
+            assertThat(asked.owner()).isEqualTo("node-a");
+            b.tick();
+            assertThat(b.status(COUNTS).orElseThrow().state()).as("node B leaves it to node A")
+                    .isEqualTo(RebuildCoordinator.State.REQUESTED);
+            a.start(Duration.ofMillis(50));
+
+            RebuildCoordinator.Rebuild done = awaitEnd(a, COUNTS);
+            assertThat(done.state()).as(done.message()).isEqualTo(RebuildCoordinator.State.DONE);
+            assertThat(done.owner()).isEqualTo("node-a");
+            Map<String, Long> expected = countsInStore(serving);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new TreeMap<>(live))
+                    .isEqualTo(expected));
+        }
+    }
 }

@@ -40,6 +40,12 @@ class IndexGenerationsTest {
         }
 
         @Override
+        public void unpoint(Alias alias) {
+            aliases.remove(alias);
+            calls.add("unpoint " + alias);
+        }
+
+        @Override
         public void promote(String generation) {
             aliases.put(Alias.CURRENT, generation);
             aliases.remove(Alias.BUILDING);
@@ -62,6 +68,22 @@ class IndexGenerationsTest {
         engine.calls.clear();
         new IndexGenerations(engine);
         assertThat(engine.calls).isEmpty();
+    }
+
+    @Test
+    void an_abandoned_rebuild_drops_its_generation_and_leaves_the_current_one() {
+        Memory engine = new Memory();
+        IndexGenerations generations = new IndexGenerations(engine);
+        generations.begin();
+        engine.calls.clear();
+
+        generations.abandon();
+        generations.abandon();
+
+        assertThat(engine.calls).containsExactly("unpoint BUILDING", "drop g2");
+        assertThat(generations.rebuilding()).isFalse();
+        assertThat(engine.aliases).containsExactly(Map.entry(Alias.CURRENT, "g1"));
+        assertThat(engine.generations).containsExactly("g1");
     }
 
     @Test

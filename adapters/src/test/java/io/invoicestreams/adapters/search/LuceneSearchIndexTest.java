@@ -72,4 +72,75 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         assertThat(folder.resolve("gen-000001")).doesNotExist();
         assertThat(folder.resolve("building")).doesNotExist();
     }
+
+    /**
+     * A rebuild taken over by another node interrupts the thread that writes the fold (ADR 0022): the new generation
+     * is dropped, the current one still answers and takes the live writes, and the writer was never closed by an
+     * interrupt inside Lucene's file writes.
+     */
+    @Test
+    void an_interrupted_fill_drops_the_new_generation_and_the_current_one_goes_on(@TempDir Path folder)
+            throws Exception {
+        LuceneSearchIndex index = open(folder);
+        index.apply(List.of(upsert("old", "laptops", 1)));
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<SearchWrite> writes = List.of(upsert("a", "desktops", 2), upsert("b", "desktops", 3),
+                upsert("c", "desktops", 4));
+        java.util.Collection<SearchWrite> blocking = new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<SearchWrite> iterator() {
+                var inner = writes.iterator();
+                return new java.util.Iterator<>() {
+                    int handed;
+
+                    @Override
+                    public boolean hasNext() {
+                        return inner.hasNext();
+                    }
+
+                    @Override
+                    public SearchWrite next() {
+                        if (++handed == 2) {
+                            reached.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                        return inner.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return writes.size();
+            }
+        };
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread rebuild = Thread.ofPlatform().start(() -> {
+            try {
+                index.replaceAll(blocking);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        assertThat(reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(index.rebuilding()).isTrue();
+
+        rebuild.interrupt();
+        release.countDown();
+        rebuild.join(10_000);
+
+        assertThat(rebuild.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("interrupted");
+        assertThat(index.rebuilding()).isFalse();
+        assertThat(folder.resolve("building")).doesNotExist();
+        assertThat(folder.resolve("gen-000002")).doesNotExist();
+        assertThat(index.search(SearchQuery.text("desktops")).total()).isZero();
+        index.apply(List.of(upsert("live", "laptops", 5)));
+        assertThat(index.search(SearchQuery.text("laptops")).total()).isEqualTo(2);
+    }
 }

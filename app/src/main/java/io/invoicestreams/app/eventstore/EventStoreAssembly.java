@@ -141,14 +141,24 @@ public class EventStoreAssembly {
                                 Clock clock) {
         java.util.Map<String, java.util.function.Supplier<io.invoicestreams.projections.Fold>> folds =
                 new java.util.HashMap<>();
+        java.util.Set<String> inThisNode = new java.util.HashSet<>();
         for (ReadModelBinding readModel : readModels) {
             if (readModel.runsHere() && readModel.model().rebuildable() && readModel.hooks().newFold().isPresent()) {
                 folds.put(readModel.name(), () -> readModel.hooks().newFold().orElseThrow());
+                if (readModel.hooks().partInThisNode().isPresent()) {
+                    inThisNode.add(readModel.name());
+                }
             }
         }
         Duration claimTimeout = config.node().claimTimeout();
-        return new RebuildCoordinator(store, node.value(), folds, readModelsConfig.processing().segments(), clock,
-                claimTimeout, claimTimeout.plusSeconds(5));
+        RebuildCoordinator coordinator = new RebuildCoordinator(store, node.value(), folds, inThisNode,
+                readModelsConfig.processing().segments(), clock, claimTimeout, claimTimeout.plusSeconds(5));
+        for (ReadModelBinding readModel : readModels) {
+            if (readModel.runsHere()) {
+                coordinator.beforeResume(readModel.name(), readModel.hooks()::beforeResume);
+            }
+        }
+        return coordinator;
     }
 
     void closeRebuilds(@Disposes RebuildCoordinator rebuilds) {

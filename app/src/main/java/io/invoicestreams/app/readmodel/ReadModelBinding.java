@@ -77,6 +77,13 @@ public record ReadModelBinding(ReadModel model, boolean enabled, Optional<Object
         default void rebuildStarted(ProjectionControl control) {
         }
 
+        /**
+         * On every node, before its processor of this read model resumes after a folded rebuild, whichever node ran
+         * it; a failure keeps the processor stopped until the next try.
+         */
+        default void beforeResume() {
+        }
+
         /** After a rebuild of this read model caught up with the store. */
         default void rebuildCaughtUp() {
         }

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Starts and completes the rebuild of a read model. A read model that folds its history ({@code Hooks.newFold}) is
- * rebuilt while every node serves, through the {@link RebuildCoordinator} (ADR 0022); the others (the search index)
- * are replayed in place on this node, with what their feature does around it (the search index swaps its new
- * generation in once the replay has caught up). The CLI's {@code rebuild} and the REST API both use it.
+ * rebuilt while every node serves, through the {@link RebuildCoordinator} (ADR 0022, ADR 0023); one that does not
+ * would be replayed in place on this node, with what its feature does around it. Every rebuildable read model folds
+ * today. The CLI's {@code rebuild} and the REST API both use it.
  */
 @Singleton
 public class Rebuilds {

@@ -17,8 +17,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Full-text search over InvoiceDoc: Lucene in the JVM by default, or OpenSearch. A rebuild fills a new index
- * generation beside the one searches read and swaps it in once the replay has caught up (ADR 0012).
+ * Full-text search over InvoiceDoc: Lucene in the JVM by default, or OpenSearch. A rebuild folds the history in memory,
+ * fills a new index generation beside the one searches read and swaps it in (ADR 0012, ADR 0022).
  */
 // A native image keeps the read model's handler, which Axon calls reflectively.
 @io.quarkus.runtime.annotations.RegisterForReflection(targets = SearchProjection.class)
@@ -57,7 +57,11 @@ public class SearchAssembly {
                 new Swap(index, config.engine() == SearchConfig.SearchEngine.LUCENE));
     }
 
-    /** Swaps the rebuilt index in once its replay has caught up; a rebuild under way at start-up goes on. */
+    /**
+     * Rebuilds the index by folding the history into a new generation (ADR 0022). A replay in place that an older
+     * version started goes on at start-up and is swapped in once it has caught up; a generation that a fold was
+     * filling when the process stopped is dropped, and the rebuild's row has another node (or this one) run it again.
+     */
     private record Swap(SearchIndex index, boolean inThisNode) implements ReadModelBinding.Hooks {
         @Override
         public java.util.Optional<String> partInThisNode() {
@@ -66,11 +70,23 @@ public class SearchAssembly {
         }
 
         @Override
+        public java.util.Optional<io.invoicestreams.projections.Fold> newFold() {
+            return java.util.Optional.of(SearchProjection.fold(index));
+        }
+
+        @Override
         public void started(ProjectionControl control) {
-            if (index.rebuilding()) {
+            if (!index.rebuilding()) {
+                return;
+            }
+            if (control.status(SearchProjection.NAME).replaying()) {
                 LOG.infof("A rebuild of the search index was under way; it goes on, and the new index is swapped in"
                         + " when it has caught up");
                 rebuildStarted(control);
+            } else {
+                index.abandonRebuild();
+                LOG.infof("A rebuild of the search index stopped while it filled its new index; that index is dropped,"
+                        + " and the rebuild runs again from its start");
             }
         }
 

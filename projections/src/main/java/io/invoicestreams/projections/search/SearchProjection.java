@@ -2,6 +2,7 @@ package io.invoicestreams.projections.search;
 
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.projections.BatchedWrites;
+import io.invoicestreams.projections.Fold;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,17 @@ public final class SearchProjection {
 
     public static final String NAME = "search";
 
-    private final SearchIndex index;
+    private final SearchDocuments index;
+    private final Runnable reset;
     private final BatchedWrites<Pending> batches;
 
     public SearchProjection(SearchIndex index) {
+        this(index, index::beginRebuild);
+    }
+
+    private SearchProjection(SearchDocuments index, Runnable reset) {
         this.index = Objects.requireNonNull(index, "index");
+        this.reset = Objects.requireNonNull(reset, "reset");
         this.batches = new BatchedWrites<>(SearchProjection.class.getName() + ".batch", Pending::new, this::flush);
     }
 
@@ -77,7 +84,19 @@ public final class SearchProjection {
     /** A token reset starts a rebuild into a new index; searches read the old one until it is swapped in. */
     @ResetHandler
     void reset() {
-        index.beginRebuild();
+        reset.run();
+    }
+
+    /**
+     * A rebuild of the index in memory, written at the end into a new generation of {@code live} that is then
+     * swapped in (ADR 0022): the same handler, each event applied at once to documents in memory, with the event's
+     * store position as its version as on the live path.
+     */
+    public static Fold fold(SearchIndex live) {
+        Objects.requireNonNull(live, "live");
+        FoldedDocuments memory = new FoldedDocuments();
+        SearchProjection handler = new SearchProjection(memory, () -> { });
+        return Fold.of(handler, List.of(InvoiceEvent.class), memory::size, () -> live.replaceAll(memory.writes()));
     }
 
     /** A batch's documents folded per id (empty: deleted), with the version of each one's last change. */

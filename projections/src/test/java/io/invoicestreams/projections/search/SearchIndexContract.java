@@ -231,4 +231,48 @@ public abstract class SearchIndexContract {
 
         assertThat(index.search(SearchQuery.text("laptops")).total()).isZero(); // the second rebuild had no events
     }
+
+    /**
+     * A rebuild's fold written over an index that went wrong (issue 15): the new generation finds what the live
+     * path finds, drops what the history does not yield, and keeps the versions of deleted documents, so that a
+     * late, older write cannot bring one back.
+     */
+    @Test
+    void a_fold_written_over_the_index_finds_what_the_history_yields_and_nothing_else() {
+        EventHistory history = seed()
+                .corrected("1212121", "Client1_trans1xxxx", "$0")
+                .moved("1212122", "Client2_trans1xxx", "France")
+                .removed("1212121", "Client1_trans2xxxx");
+        driver.deliver(new EventHistory().recorded("9999999", "STRAY", "$5", "USA",
+                document("Stray Vendor", items("gizmos", 1))).tracked(), 1);
+        assertThat(ids(SearchQuery.text("gizmos"))).containsExactly("9999999|STRAY");
+
+        io.invoicestreams.projections.Fold fold = SearchProjection.fold(index);
+        new ProjectionDriver(fold.handler()).deliver(history.tracked(), 3);
+        assertThat(ids(SearchQuery.text("gizmos"))).as("searches read the old index until the swap").hasSize(1);
+        io.invoicestreams.projections.Replaced replaced = fold.writeOver();
+
+        assertThat(replaced.written()).isEqualTo(4);
+        assertThat(replaced.deleted()).as("the removed transaction's tombstone").isEqualTo(1);
+        assertThat(index.rebuilding()).isFalse();
+        assertThat(ids(SearchQuery.text("gizmos"))).isEmpty();
+        assertThat(ids(filtered(null, "France", null, null, null, null, null)))
+                .containsExactly("1212122|Client2_trans1xxx");
+        assertThat(ids(filtered(null, null, null, "0", null, null, null))).containsExactly("1212121|Client1_trans1xxxx");
+        assertThat(ids(SearchQuery.text("monitors"))).isEmpty();
+        assertThat(index.search(new SearchQuery(null, null, null, null, null, null, null, 20, null)).total())
+                .isEqualTo(4);
+
+        driver.batch(List.of(history.tracked().get(1))); // the removed transaction's recording, late
+        assertThat(index.find("1212121|Client1_trans2xxxx")).isEmpty();
+        driver.deliver(new EventHistory().recorded("1212124", "New", "$7", "USA",
+                document("Later Vendor", items("lamps", 1))).tracked().stream()
+                .map(m -> (org.axonframework.eventhandling.TrackedEventMessage<?>)
+                        new org.axonframework.eventhandling.GenericTrackedDomainEventMessage<>(
+                                new org.axonframework.eventhandling.GlobalSequenceTrackingToken(100),
+                                (org.axonframework.eventhandling.DomainEventMessage<?>) m))
+                .toList(), 1);
+        assertThat(ids(SearchQuery.text("lamps"))).as("the live path writes into the swapped-in index")
+                .containsExactly("1212124|New");
+    }
 }
