@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +48,8 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final DynamoDbTables.BulkWrites rebuildWrites;
+    /** Null: a rebuild writes over the table; otherwise it fills a new generation (the shadow-table option). */
+    private final TableGenerations generations;
 
     public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table) {
         this(dynamoDb, table, DynamoDbTables.BulkWrites.DEFAULT);
@@ -54,23 +58,34 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
     /** @param rebuildWrites how a rebuild writes the whole table */
     public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table,
                                             DynamoDbTables.BulkWrites rebuildWrites) {
+        this(dynamoDb, table, rebuildWrites, null);
+    }
+
+    /**
+     * @param generations when not null, a rebuild fills a new table and points the read model at it (ADR 0022),
+     *                    and every read and write goes to the table the pointer names
+     */
+    public DynamoDbCountryVerificationStore(DynamoDbClient dynamoDb, String table,
+                                            DynamoDbTables.BulkWrites rebuildWrites, TableGenerations generations) {
+        this.generations = generations;
         this.rebuildWrites = Objects.requireNonNull(rebuildWrites, "rebuildWrites");
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
     }
 
+    /** The table that holds the counts now: the configured one, or its current generation. */
     public String tableName() {
-        return table;
+        return generations == null ? table : generations.current(table);
     }
 
     public void createTableIfMissing(Duration timeout) {
-        DynamoDbTables.createIfMissing(dynamoDb, table, INVOICE_NUMBER, TRANS_COUNTRY, timeout);
+        DynamoDbTables.createIfMissing(dynamoDb, tableName(), INVOICE_NUMBER, TRANS_COUNTRY, timeout);
     }
 
     @Override
     public CountOutcome count(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+            dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(invoice, country))
                     .updateExpression("SET #n = if_not_exists(#n, :zero) + :one ADD #c :ts")
                     .conditionExpression("attribute_exists(#v) AND NOT contains(#c, :t)")
                     .expressionAttributeNames(NAMES)
@@ -87,10 +102,74 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
         }
     }
 
+    /** Transactions counted in one write: each is one {@code NOT contains} term of the condition. */
+    static final int COUNT_CHUNK = 50;
+
+    /**
+     * One conditional write per row for up to {@value #COUNT_CHUNK} transactions: it adds them all when the row has
+     * a verifier and none of them is counted yet. When the condition fails, the row it returns tells which: no
+     * verifier (all unverified, nothing written), or some already counted, which are left out of the next try.
+     */
+    @Override
+    public Map<TransactionId, CountOutcome> countAll(InvoiceNumber invoice, CountryCode country,
+                                                     List<TransactionId> transactions) {
+        Map<TransactionId, CountOutcome> outcomes = new LinkedHashMap<>();
+        List<TransactionId> distinct = List.copyOf(new LinkedHashSet<>(transactions));
+        for (int from = 0; from < distinct.size(); from += COUNT_CHUNK) {
+            List<TransactionId> chunk = distinct.subList(from, Math.min(distinct.size(), from + COUNT_CHUNK));
+            while (!chunk.isEmpty()) {
+                try {
+                    countTogether(invoice, country, chunk);
+                    chunk.forEach(t -> outcomes.put(t, CountOutcome.COUNTED));
+                    break;
+                } catch (ConditionalCheckFailedException failed) {
+                    Map<String, AttributeValue> row = failed.hasItem() ? failed.item() : read(invoice, country);
+                    if (row == null || !row.containsKey(VERIFY_ACTION)) {
+                        chunk.forEach(t -> outcomes.put(t, CountOutcome.UNVERIFIED));
+                        break;
+                    }
+                    Set<String> counted = row.containsKey(COUNTED) ? Set.copyOf(row.get(COUNTED).ss()) : Set.of();
+                    List<TransactionId> rest = new ArrayList<>();
+                    for (TransactionId t : chunk) {
+                        if (counted.contains(t.value())) {
+                            outcomes.put(t, CountOutcome.ALREADY_COUNTED);
+                        } else {
+                            rest.add(t);
+                        }
+                    }
+                    if (rest.size() == chunk.size()) { // changed meanwhile: the row as read does not explain it
+                        rest.forEach(t -> outcomes.put(t, count(invoice, country, t)));
+                        break;
+                    }
+                    chunk = rest;
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private void countTogether(InvoiceNumber invoice, CountryCode country, List<TransactionId> chunk) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":zero", AttributeValue.fromN("0"));
+        values.put(":k", AttributeValue.fromN(Integer.toString(chunk.size())));
+        values.put(":ts", AttributeValue.fromSs(chunk.stream().map(TransactionId::value).toList()));
+        StringBuilder condition = new StringBuilder("attribute_exists(#v)");
+        for (int i = 0; i < chunk.size(); i++) {
+            values.put(":t" + i, AttributeValue.fromS(chunk.get(i).value()));
+            condition.append(" AND NOT contains(#c, :t").append(i).append(')');
+        }
+        dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(invoice, country))
+                .updateExpression("SET #n = if_not_exists(#n, :zero) + :k ADD #c :ts")
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(NAMES)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    }
+
     @Override
     public boolean uncount(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+            dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(invoice, country))
                     .updateExpression("SET #n = #n - :one DELETE #c :ts")
                     .conditionExpression("contains(#c, :t)")
                     .expressionAttributeNames(Map.of("#n", TOTAL_TRANS, "#c", COUNTED))
@@ -115,13 +194,13 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
             values.put(":c", AttributeValue.fromSs(counted.stream().map(TransactionId::value).toList()));
             expression = "SET #v = :v, #n = :n, #c = :c";
         }
-        dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country)).updateExpression(expression)
+        dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(invoice, country)).updateExpression(expression)
                 .expressionAttributeNames(NAMES).expressionAttributeValues(values));
     }
 
     @Override
     public void unassign(InvoiceNumber invoice, CountryCode country) {
-        dynamoDb.updateItem(b -> b.tableName(table).key(key(invoice, country))
+        dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(invoice, country))
                 .updateExpression("REMOVE #v, #n, #c").expressionAttributeNames(NAMES));
     }
 
@@ -131,7 +210,7 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(b -> b.tableName(table)
+            QueryResponse page = dynamoDb.query(b -> b.tableName(tableName())
                     .keyConditionExpression("#i = :i")
                     .expressionAttributeNames(Map.of("#i", INVOICE_NUMBER))
                     .expressionAttributeValues(Map.of(":i", AttributeValue.fromS(invoice.value())))
@@ -163,17 +242,21 @@ public final class DynamoDbCountryVerificationStore implements CountryVerificati
             }
             items.add(item);
         }
+        if (generations != null) {
+            return generations.rebuild(table, INVOICE_NUMBER, TRANS_COUNTRY, fresh -> DynamoDbTables.replaceAll(
+                    dynamoDb, fresh, List.of(INVOICE_NUMBER, TRANS_COUNTRY), items, rebuildWrites));
+        }
         return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER, TRANS_COUNTRY), items,
                 rebuildWrites);
     }
 
     @Override
     public void clear() {
-        DynamoDbTables.deleteAllItems(dynamoDb, table, List.of(INVOICE_NUMBER, TRANS_COUNTRY));
+        DynamoDbTables.deleteAllItems(dynamoDb, tableName(), List.of(INVOICE_NUMBER, TRANS_COUNTRY));
     }
 
     private Map<String, AttributeValue> read(InvoiceNumber invoice, CountryCode country) {
-        var response = dynamoDb.getItem(b -> b.tableName(table).key(key(invoice, country)).consistentRead(true));
+        var response = dynamoDb.getItem(b -> b.tableName(tableName()).key(key(invoice, country)).consistentRead(true));
         return response.hasItem() ? response.item() : null;
     }
 

@@ -50,6 +50,8 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
     private final Currency defaultCurrency;
     private final ExecutorService writers;
     private final DynamoDbTables.BulkWrites rebuildWrites;
+    /** Null: a rebuild writes over the table; otherwise it fills a new generation (the shadow-table option). */
+    private final TableGenerations generations;
 
     /**
      * @param writeConcurrency how many invoices of one batch are written at once
@@ -64,6 +66,16 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
      */
     public DynamoDbTotalsStore(DynamoDbClient dynamoDb, String table, Currency defaultCurrency, int writeConcurrency,
                                DynamoDbTables.BulkWrites rebuildWrites) {
+        this(dynamoDb, table, defaultCurrency, writeConcurrency, rebuildWrites, null);
+    }
+
+    /**
+     * @param generations when not null, a rebuild fills a new table and points the read model at it (ADR 0022),
+     *                    and every read and write goes to the table the pointer names
+     */
+    public DynamoDbTotalsStore(DynamoDbClient dynamoDb, String table, Currency defaultCurrency, int writeConcurrency,
+                               DynamoDbTables.BulkWrites rebuildWrites, TableGenerations generations) {
+        this.generations = generations;
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.defaultCurrency = Objects.requireNonNull(defaultCurrency, "defaultCurrency");
@@ -75,12 +87,13 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
                 .name("totals-writer-", 0).factory());
     }
 
+    /** The table that holds the totals now: the configured one, or its current generation. */
     public String tableName() {
-        return table;
+        return generations == null ? table : generations.current(table);
     }
 
     public void createTableIfMissing(Duration timeout) {
-        DynamoDbTables.createIfMissing(dynamoDb, table, INVOICE_NUMBER, null, timeout);
+        DynamoDbTables.createIfMissing(dynamoDb, tableName(), INVOICE_NUMBER, null, timeout);
     }
 
     @Override
@@ -149,7 +162,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
         values.put(":d", AttributeValue.fromS(change.lastChangedAt().toString()));
         values.put(":last", AttributeValue.fromN(Long.toString(change.lastSequence())));
         values.put(":first", AttributeValue.fromN(Long.toString(change.firstSequence())));
-        dynamoDb.updateItem(b -> b.tableName(table).key(key(change.invoiceNumber()))
+        dynamoDb.updateItem(b -> b.tableName(tableName()).key(key(change.invoiceNumber()))
                 .updateExpression("ADD " + String.join(", ", adds) + " SET #d = :d, #s = :last")
                 .conditionExpression("attribute_not_exists(#s) OR #s < :first")
                 .expressionAttributeNames(names)
@@ -159,7 +172,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
 
     private long lastSequence(Map<String, AttributeValue> item, InvoiceNumber invoice) {
         Map<String, AttributeValue> current = item != null && !item.isEmpty() ? item
-                : dynamoDb.getItem(b -> b.tableName(table).key(key(invoice)).consistentRead(true)).item();
+                : dynamoDb.getItem(b -> b.tableName(tableName()).key(key(invoice)).consistentRead(true)).item();
         AttributeValue last = current == null ? null : current.get(LAST_SEQ);
         return last == null ? -1 : Long.parseLong(last.n());
     }
@@ -170,7 +183,7 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
 
     @Override
     public Optional<InvoiceTotalView> find(InvoiceNumber invoiceNumber) {
-        GetItemResponse response = dynamoDb.getItem(b -> b.tableName(table).key(key(invoiceNumber)));
+        GetItemResponse response = dynamoDb.getItem(b -> b.tableName(tableName()).key(key(invoiceNumber)));
         if (!response.hasItem() || response.item().isEmpty()) {
             return Optional.empty();
         }
@@ -206,12 +219,16 @@ public final class DynamoDbTotalsStore implements TotalsStore, AutoCloseable {
             item.put(LAST_SEQ, AttributeValue.fromN(Long.toString(view.lastSequence())));
             items.add(item);
         }
+        if (generations != null) {
+            return generations.rebuild(table, INVOICE_NUMBER, null, fresh -> DynamoDbTables.replaceAll(dynamoDb, fresh,
+                    List.of(INVOICE_NUMBER), items, rebuildWrites));
+        }
         return DynamoDbTables.replaceAll(dynamoDb, table, List.of(INVOICE_NUMBER), items, rebuildWrites);
     }
 
     @Override
     public void clear() {
-        DynamoDbTables.deleteAllItems(dynamoDb, table, List.of(INVOICE_NUMBER));
+        DynamoDbTables.deleteAllItems(dynamoDb, tableName(), List.of(INVOICE_NUMBER));
     }
 
     private static Map<String, AttributeValue> key(InvoiceNumber invoice) {

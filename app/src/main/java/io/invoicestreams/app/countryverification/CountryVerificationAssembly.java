@@ -4,6 +4,7 @@ import io.invoicestreams.adapters.dynamodb.DynamoDbCountryVerificationStore;
 import io.invoicestreams.app.readmodel.ReadModelsConfig;
 import io.invoicestreams.app.Metrics;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModelTables;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
 import io.invoicestreams.projections.countryverification.CountryVerificationStore;
@@ -23,9 +24,9 @@ public class CountryVerificationAssembly {
     @Produces
     @Singleton
     CountryVerificationStore store(DynamoDbClient dynamoDb, CountryVerificationConfig config,
-                                   ReadModelsConfig readModels) {
+                                   ReadModelsConfig readModels, ReadModelTables tables) {
         DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, config.table(),
-                readModels.rebuild().bulkWrites());
+                readModels.rebuild().bulkWrites(), tables.generations().orElse(null));
         if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }
@@ -34,12 +35,18 @@ public class CountryVerificationAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(CountryVerificationStore store, Metrics metrics) {
+    ReadModelBinding readModel(CountryVerificationStore store, Metrics metrics, CountryVerificationConfig config,
+                               ReadModelTables tables) {
         return ReadModelBinding.of(ReadModels.COUNTRY_VERIFICATION.model(),
                 new CountryVerificationProjection(store, metrics), new ReadModelBinding.Hooks() {
                     @Override
                     public Optional<Fold> newFold() {
                         return Optional.of(CountryVerificationProjection.fold(store));
+                    }
+
+                    @Override
+                    public void beforeResume() {
+                        tables.refresh(config.table());
                     }
                 });
     }

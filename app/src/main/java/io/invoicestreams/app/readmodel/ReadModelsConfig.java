@@ -32,6 +32,20 @@ public interface ReadModelsConfig {
         @WithDefault("0")
         int itemsPerSecond();
 
+        /**
+         * Where a rebuild writes the DynamoDB read models: {@code in-place}, over the live table, which keeps its name
+         * (the default); or {@code shadow}, into a fresh table that the read model's pointer in
+         * {@link #generationsTable()} then names.
+         */
+        @WithDefault("in-place")
+        Into into();
+
+        /** The table of the read models' pointers to their current tables, with {@code into=shadow}. */
+        @WithDefault("InvoiceStreamsGenerations")
+        String generationsTable();
+
+        enum Into { IN_PLACE, SHADOW }
+
         default io.invoicestreams.adapters.dynamodb.DynamoDbTables.BulkWrites bulkWrites() {
             if (writesInFlight() < 1 || itemsPerSecond() < 0) {
                 throw new IllegalArgumentException("invoice.read-models.rebuild.writes-in-flight must be 1 or more and"

@@ -4,6 +4,7 @@ import io.invoicestreams.adapters.dynamodb.DynamoDbTotalsStore;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.readmodel.ReadModelsConfig;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
+import io.invoicestreams.app.readmodel.ReadModelTables;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.totals.TotalsProjection;
 import io.invoicestreams.projections.totals.TotalsStore;
@@ -24,13 +25,14 @@ public class TotalsAssembly {
 
     @Produces
     @Singleton
-    TotalsStore totals(DynamoDbClient dynamoDb, TotalsConfig config, ReadModelsConfig readModels, Currency currency) {
+    TotalsStore totals(DynamoDbClient dynamoDb, TotalsConfig config, ReadModelsConfig readModels, Currency currency,
+                       ReadModelTables tables) {
         if (config.writeConcurrency() < 1) {
             throw new IllegalArgumentException("invoice.read-models.totals.write-concurrency must be 1 or more, was "
                     + config.writeConcurrency());
         }
         DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, config.table(), currency,
-                config.writeConcurrency(), readModels.rebuild().bulkWrites());
+                config.writeConcurrency(), readModels.rebuild().bulkWrites(), tables.generations().orElse(null));
         if (readModels.createTables()) {
             store.createTableIfMissing(Duration.ofSeconds(60));
         }
@@ -45,12 +47,17 @@ public class TotalsAssembly {
 
     @Produces
     @Singleton
-    ReadModelBinding readModel(TotalsStore store, TotalsConfig config, Currency currency) {
+    ReadModelBinding readModel(TotalsStore store, TotalsConfig config, Currency currency, ReadModelTables tables) {
         return ReadModelBinding.of(ReadModels.TOTALS.model(), new TotalsProjection(store, config.coalesce()),
                 new ReadModelBinding.Hooks() {
                     @Override
                     public Optional<Fold> newFold() {
                         return Optional.of(TotalsProjection.fold(store, currency));
+                    }
+
+                    @Override
+                    public void beforeResume() {
+                        tables.refresh(config.table());
                     }
                 });
     }
