@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.axonframework.eventhandling.EventMessage;
@@ -140,6 +141,17 @@ public final class ProjectionBenchmark {
      * main country.
      */
     static List<EventMessage<?>> history(int events, Random random) {
+        return history(events, random, false);
+    }
+
+    private static final String[] WARES = {"laptops", "desktops", "printer", "monitors", "toner", "chairs", "desks",
+            "cables", "routers", "phones", "tablets", "lamps", "paper", "servers", "switches", "scanners"};
+
+    /**
+     * The same history; with {@code documents}, each recorded transaction carries an {@code InvoiceDoc} as the seed
+     * writes it: one of 400 vendors and one to three of 16 wares with quantities.
+     */
+    static List<EventMessage<?>> history(int events, Random random, boolean documents) {
         EventHistory history = new EventHistory();
         String[] countries = {"USA", "UK", "China", "France"};
         int invoice = 0;
@@ -151,8 +163,18 @@ public final class ProjectionBenchmark {
             }
             int transactions = 3 + random.nextInt(5);
             for (int t = 0; t < transactions; t++) {
-                history.recorded(number, "T" + t, "$" + random.nextInt(5000) + "." + random.nextInt(10) + "0",
-                        random.nextInt(5) == 0 ? countries[random.nextInt(countries.length)] : main);
+                String amount = "$" + random.nextInt(5000) + "." + random.nextInt(10) + "0";
+                String country = random.nextInt(5) == 0 ? countries[random.nextInt(countries.length)] : main;
+                if (documents) {
+                    Map<String, Integer> wares = new java.util.LinkedHashMap<>();
+                    for (int w = 1 + random.nextInt(3); w > 0; w--) {
+                        wares.put(WARES[random.nextInt(WARES.length)], 1 + random.nextInt(20));
+                    }
+                    history.recorded(number, "T" + t, amount, country, EventHistory.document("Vendor"
+                            + random.nextInt(400) + " Inc", wares));
+                } else {
+                    history.recorded(number, "T" + t, amount, country);
+                }
             }
             if (random.nextBoolean()) {
                 history.corrected(number, "T0", "$" + random.nextInt(5000));

@@ -8,11 +8,13 @@ import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.ProjectionProcessors;
 import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
+import io.invoicestreams.adapters.search.LuceneSearchIndex;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
 import io.invoicestreams.projections.Fold;
 import io.invoicestreams.projections.countryverification.CountryVerificationProjection;
 import io.invoicestreams.projections.countryverification.VerificationMetrics;
+import io.invoicestreams.projections.search.SearchProjection;
 import io.invoicestreams.projections.totals.TotalsProjection;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -33,19 +35,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Rebuilds at a real size (issue 15): a million events over about 170,000 invoices in PostgreSQL, read models in
- * DynamoDB Local. For totals and country verification it times the folded rebuild as the service runs it (asked of
- * the {@link RebuildCoordinator}, folded, written over the table, handed over), several times, and today's rebuild in
- * place (clear, reset, replay through the live handler) once, in the same run; and the memory the fold holds.
+ * DynamoDB Local, the search index in Lucene. For each read model it times the folded rebuild as the service runs
+ * it (asked of the {@link RebuildCoordinator}, folded, written over the table or into a new index generation, handed
+ * over), several times, and the rebuild before issue 15 (reset, replay through the live handler) once, in the same
+ * run; and the memory the fold holds.
  *
  * <p>{@code ./mvnw -pl adapters -am install -DskipTests && ./mvnw -pl adapters exec:java -Pbench
  * -Dbench.main=io.invoicestreams.adapters.bench.RebuildBenchmark [-Dbench.events=1000000] [-Dbench.runs=3]
- * [-Dbench.baseline=true]}
+ * [-Dbench.baseline=true] [-Dbench.readModels=totals,country-verification|search]}
  */
 public final class RebuildBenchmark {
 
     static final int EVENTS = Integer.getInteger("bench.events", 1_000_000);
     static final int RUNS = Integer.getInteger("bench.runs", 3);
     static final boolean BASELINE = Boolean.parseBoolean(System.getProperty("bench.baseline", "true"));
+    static final List<String> READ_MODELS = List.of(System.getProperty("bench.readModels",
+            TotalsProjection.NAME + "," + CountryVerificationProjection.NAME).split(","));
+    /** The report's section: {@code rebuilds} for the DynamoDB read models, one of its own for any other choice. */
+    static final String SECTION = READ_MODELS.equals(List.of(TotalsProjection.NAME,
+            CountryVerificationProjection.NAME)) ? "rebuilds" : "rebuilds-" + String.join("-", READ_MODELS);
     static final Currency USD = Currency.getInstance("USD");
     static final ProjectionProcessors.Settings SETTINGS =
             new ProjectionProcessors.Settings(500, 4, Duration.ofMillis(500));
@@ -57,7 +65,9 @@ public final class RebuildBenchmark {
         Path report = Path.of(args.length > 0 ? args[0] : "../docs/benchmarks.md");
         DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
         JdbcTransactions db = TestDatabases.POSTGRESQL.fresh();
-        List<EventMessage<?>> history = ProjectionBenchmark.history(EVENTS, new Random(7));
+        // The search index needs the transactions' documents; the other read models ignore them.
+        boolean documents = READ_MODELS.contains(SearchProjection.NAME);
+        List<EventMessage<?>> history = ProjectionBenchmark.history(EVENTS, new Random(7), documents);
         long head;
         long loadStarted = System.nanoTime();
         try (InvoiceEventStore loader = InvoiceEventStore.start(db, "bench-loader", Duration.ofSeconds(10),
@@ -75,10 +85,8 @@ public final class RebuildBenchmark {
 
         List<String> rows = new ArrayList<>();
         List<String> memory = new ArrayList<>();
-        for (String name : List.of(TotalsProjection.NAME, CountryVerificationProjection.NAME)) {
-            String table = (name.equals(TotalsProjection.NAME) ? "InvoiceTotal_" : "InvoiceAction_")
-                    + UUID.randomUUID();
-            Target target = new Target(dynamoDb, name, table);
+        for (String name : READ_MODELS) {
+            Target target = Target.of(dynamoDb, name);
             initializeTokensAtHead(db, name, head);
             try (InvoiceEventStore store = InvoiceEventStore.start(db, "bench-" + name, Duration.ofSeconds(10),
                     Clock.systemUTC(), ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(
@@ -92,17 +100,20 @@ public final class RebuildBenchmark {
                     folded.add(folded(coordinator, name));
                     System.out.printf("%s folded rebuild %d: %.1f s%n", name, run + 1, folded.getLast().seconds());
                 }
-                Run inPlace = BASELINE ? inPlace(store, name) : null;
+                Run inPlace = BASELINE ? inPlace(store, name, target.afterReplay()) : null;
                 rows.add(rowsOf(name, folded, inPlace));
             }
-            dynamoDb.deleteTable(b -> b.tableName(table));
+            target.remove().run();
         }
         rows.forEach(System.out::println);
-        BenchmarkReport.replaceSection(report, "rebuilds", BenchmarkReport.measured() + " "
+        BenchmarkReport.replaceSection(report, SECTION, BenchmarkReport.measured() + " "
                 + String.format(Locale.ROOT, "%,d", EVENTS) + " events over "
-                + String.format(Locale.ROOT, "%,d", invoices) + " invoices in PostgreSQL; read models in DynamoDB Local"
-                + " (in memory). Folded: " + RUNS + " runs, the first into an empty table, the others over a full one;"
-                + " in place: one run.\n\n"
+                + String.format(Locale.ROOT, "%,d", invoices) + " invoices in PostgreSQL"
+                + (documents ? ", each recorded transaction with an InvoiceDoc (a vendor, 1 to 3 items)" : "")
+                + (documents ? "; the search index in Lucene on disk. Folded: " + RUNS + " runs, each into a new"
+                + " generation, tombstones included (removed transactions, kept with their versions); replayed: one run.\n\n"
+                : "; read models in DynamoDB Local (in memory). Folded: " + RUNS + " runs, the first into an empty"
+                + " table, the others over a full one; in place: one run.\n\n")
                 + "| read model | rebuild | seconds | events/s | items written | ratio |\n|---|---|---|---|---|---|\n"
                 + String.join("\n", rows) + "\n\nMemory the fold holds at its end (heap after a full GC, less the heap"
                 + " before it): " + String.join("; ", memory) + ".");
@@ -110,21 +121,38 @@ public final class RebuildBenchmark {
         System.exit(0);
     }
 
-    /** A read model's table, its live handler and a new fold over it. */
-    record Target(DynamoDbClient dynamoDb, String name, String table, Object live, Supplier<Fold> folds) {
-        Target(DynamoDbClient dynamoDb, String name, String table) {
-            this(dynamoDb, name, table, name.equals(TotalsProjection.NAME)
-                    ? totals(dynamoDb, table) : counts(dynamoDb, table));
-        }
-
-        private Target(DynamoDbClient dynamoDb, String name, String table, Object store) {
-            this(dynamoDb, name, table, store instanceof DynamoDbTotalsStore t
-                            ? new TotalsProjection(t, true)
-                            : new CountryVerificationProjection((DynamoDbCountryVerificationStore) store,
-                            VerificationMetrics.NONE),
-                    store instanceof DynamoDbTotalsStore t
-                            ? () -> TotalsProjection.fold(t, USD)
-                            : () -> CountryVerificationProjection.fold((DynamoDbCountryVerificationStore) store));
+    /**
+     * A read model's store, its live handler, a new fold over it, what ends a replay in place (the search index's
+     * swap) and what removes the store afterwards.
+     */
+    record Target(Object live, Supplier<Fold> folds, Runnable afterReplay, Runnable remove) {
+        static Target of(DynamoDbClient dynamoDb, String name) {
+            String table = (name.equals(TotalsProjection.NAME) ? "InvoiceTotal_" : "InvoiceAction_") + UUID.randomUUID();
+            Runnable remove = () -> dynamoDb.deleteTable(b -> b.tableName(table));
+            return switch (name) {
+                case TotalsProjection.NAME -> {
+                    DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, table, USD, 8);
+                    store.createTableIfMissing(Duration.ofSeconds(30));
+                    yield new Target(new TotalsProjection(store, true), () -> TotalsProjection.fold(store, USD),
+                            () -> { }, remove);
+                }
+                case CountryVerificationProjection.NAME -> {
+                    DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, table);
+                    store.createTableIfMissing(Duration.ofSeconds(30));
+                    yield new Target(new CountryVerificationProjection(store, VerificationMetrics.NONE),
+                            () -> CountryVerificationProjection.fold(store), () -> { }, remove);
+                }
+                case SearchProjection.NAME -> {
+                    Path folder = temporaryFolder();
+                    LuceneSearchIndex index = new LuceneSearchIndex(folder);
+                    yield new Target(new SearchProjection(index), () -> SearchProjection.fold(index),
+                            index::completeRebuild, () -> {
+                        index.close();
+                        deleteFolder(folder);
+                    });
+                }
+                default -> throw new IllegalArgumentException("no rebuild benchmark for " + name);
+            };
         }
 
         Object handler() {
@@ -134,17 +162,23 @@ public final class RebuildBenchmark {
         Fold fold() {
             return folds.get();
         }
+    }
 
-        private static DynamoDbTotalsStore totals(DynamoDbClient dynamoDb, String table) {
-            DynamoDbTotalsStore store = new DynamoDbTotalsStore(dynamoDb, table, USD, 8);
-            store.createTableIfMissing(Duration.ofSeconds(30));
-            return store;
+    private static Path temporaryFolder() {
+        try {
+            return java.nio.file.Files.createTempDirectory("rebuild-bench-search");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
 
-        private static DynamoDbCountryVerificationStore counts(DynamoDbClient dynamoDb, String table) {
-            DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, table);
-            store.createTableIfMissing(Duration.ofSeconds(30));
-            return store;
+    private static void deleteFolder(Path folder) {
+        try (var files = java.nio.file.Files.walk(folder)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -174,13 +208,14 @@ public final class RebuildBenchmark {
     }
 
     /** Today's path before issue 15: clear the table, reset the tokens, replay through the live handler. */
-    private static Run inPlace(InvoiceEventStore store, String name) {
+    private static Run inPlace(InvoiceEventStore store, String name, Runnable afterReplay) {
         ProjectionControl control = new ProjectionControl(store);
         long started = System.nanoTime();
         control.startRebuild(name);
         if (!control.awaitCaughtUp(name, Duration.ofHours(2), Duration.ofMillis(200), p -> { })) {
             throw new IllegalStateException(name + " did not catch up");
         }
+        afterReplay.run();
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("%s rebuilt in place: %.1f s%n", name, seconds);
         return new Run(seconds, store.headIndex(), -1, -1);
@@ -212,13 +247,20 @@ public final class RebuildBenchmark {
         long events = folded.getFirst().events();
         String ratio = inPlace == null ? "" : String.format(Locale.ROOT, "%.0f–%.0f× faster",
                 inPlace.seconds() / max, inPlace.seconds() / min);
-        String fast = String.format(Locale.ROOT, "| %s | folded, written over the table | %.1f–%.1f | %,.0f–%,.0f |"
-                        + " %,d (%,d deleted) | %s |", name, min, max, events / max, events / min,
-                folded.getFirst().items(), folded.stream().mapToLong(Run::deleted).sum(), ratio);
+        boolean search = name.equals(SearchProjection.NAME);
+        String fast = String.format(Locale.ROOT, "| %s | folded, written " + (search ? "into a new index generation"
+                        : "over the table") + " | %.1f–%.1f | %,.0f–%,.0f |"
+                        + " %,d (%,d " + (search ? "tombstones" : "deleted") + ") | %s |", name, min, max,
+                events / max, events / min, folded.getFirst().items(),
+                // Each search run writes the same tombstones into its new generation; over a table, only a run
+                // after the first could find items to delete.
+                search ? folded.getFirst().deleted() : folded.stream().mapToLong(Run::deleted).sum(), ratio);
         if (inPlace == null) {
             return fast;
         }
-        return fast + "\n" + String.format(Locale.ROOT, "| %s | in place (clear, reset, replay): before issue 15 |"
+        return fast + "\n" + String.format(Locale.ROOT, "| %s | " + (search
+                ? "replayed into a new generation (reset, replay, swap)" : "in place (clear, reset, replay)")
+                + ": before issue 15 |"
                 + " %.1f | %,.0f | | 1× |", name, inPlace.seconds(), inPlace.events() / inPlace.seconds());
     }
 }
