@@ -13,9 +13,7 @@ import static org.hamcrest.Matchers.nullValue;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The reporting API, the verifier administration and the rebuild endpoint on the running service. */
 @QuarkusTest
@@ -28,13 +26,7 @@ class ReadModelsApiIT {
     io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
 
     private void put(String invoice, String transaction, String amount, String country) {
-        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
-                "InvoiceNumber", AttributeValue.fromS(invoice),
-                "TransactionIdentifier", AttributeValue.fromS(transaction),
-                "Amount", AttributeValue.fromS(amount),
-                "Trans_country", AttributeValue.fromS(country),
-                "Invoice_dt", AttributeValue.fromS("06062016"),
-                "InvoiceDoc", AttributeValue.fromS(DemoCommand.DOC))));
+        Api.put(dynamoDb, table, invoice, transaction, amount, country);
     }
 
     private void seed(String invoice) {

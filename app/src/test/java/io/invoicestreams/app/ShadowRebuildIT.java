@@ -49,13 +49,7 @@ class ShadowRebuildIT {
     io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable table;
 
     private void put(String invoice, String transaction, String amount, String country) {
-        dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
-                "InvoiceNumber", AttributeValue.fromS(invoice),
-                "TransactionIdentifier", AttributeValue.fromS(transaction),
-                "Amount", AttributeValue.fromS(amount),
-                "Trans_country", AttributeValue.fromS(country),
-                "Invoice_dt", AttributeValue.fromS("06062016"),
-                "InvoiceDoc", AttributeValue.fromS(DemoCommand.DOC))));
+        Api.put(dynamoDb, table, invoice, transaction, amount, country);
     }
 
     /** The table the read model's pointer names, read straight from DynamoDB. */

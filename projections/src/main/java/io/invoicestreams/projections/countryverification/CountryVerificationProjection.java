@@ -3,6 +3,7 @@ package io.invoicestreams.projections.countryverification;
 import io.invoicestreams.domain.CountryCode;
 import io.invoicestreams.domain.InvoiceNumber;
 import io.invoicestreams.domain.TransactionId;
+import io.invoicestreams.domain.Verifier;
 import io.invoicestreams.domain.invoice.InvoiceEvent;
 import io.invoicestreams.domain.invoice.VerificationEvent;
 import io.invoicestreams.projections.BatchedWrites;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 
@@ -28,7 +30,7 @@ public final class CountryVerificationProjection {
 
     private final CountryVerificationStore store;
     private final VerificationMetrics metrics;
-    private final BatchedWrites<Map<Row, List<TransactionId>>> batches;
+    private final BatchedWrites<Map<InvoiceNumber, List<Change>>> batches;
 
     public CountryVerificationProjection(CountryVerificationStore store, VerificationMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
@@ -37,23 +39,33 @@ public final class CountryVerificationProjection {
                 LinkedHashMap::new, this::flush);
     }
 
-    /** One row of the read model: an invoice and a country. */
-    private record Row(InvoiceNumber invoice, CountryCode country) {
+    /** One write to a row of the read model (an invoice and a country), as an event asks for it. */
+    private sealed interface Change {
+        record Count(CountryCode country, TransactionId transaction) implements Change {
+        }
+
+        record Uncount(CountryCode country, TransactionId transaction) implements Change {
+        }
+
+        record Assign(CountryCode country, Verifier verifier, Set<TransactionId> counted) implements Change {
+        }
+
+        record Unassign(CountryCode country) implements Change {
+        }
     }
 
     @EventHandler
     void on(InvoiceEvent event) {
         switch (event) {
-            case InvoiceEvent.TransactionRecorded recorded ->
-                    count(recorded.invoiceNumber(), recorded.country(), recorded.transactionId());
-            case InvoiceEvent.TransactionCountryChanged moved -> {
-                uncount(moved.invoiceNumber(), moved.previousCountry(), moved.transactionId());
-                count(moved.invoiceNumber(), moved.country(), moved.transactionId());
-            }
-            case InvoiceEvent.TransactionRemoved removed ->
-                    uncount(removed.invoiceNumber(), removed.country(), removed.transactionId());
-            case InvoiceEvent.TransactionExpired expired ->
-                    uncount(expired.invoiceNumber(), expired.country(), expired.transactionId());
+            case InvoiceEvent.TransactionRecorded recorded -> write(recorded.invoiceNumber(),
+                    new Change.Count(recorded.country(), recorded.transactionId()));
+            case InvoiceEvent.TransactionCountryChanged moved -> write(moved.invoiceNumber(),
+                    new Change.Uncount(moved.previousCountry(), moved.transactionId()),
+                    new Change.Count(moved.country(), moved.transactionId()));
+            case InvoiceEvent.TransactionRemoved removed -> write(removed.invoiceNumber(),
+                    new Change.Uncount(removed.country(), removed.transactionId()));
+            case InvoiceEvent.TransactionExpired expired -> write(expired.invoiceNumber(),
+                    new Change.Uncount(expired.country(), expired.transactionId()));
             case InvoiceEvent.TransactionAmountCorrected ignored -> { }
             case InvoiceEvent.TransactionInvoiceDateChanged ignored -> { }
             case InvoiceEvent.TransactionDocumentChanged ignored -> { }
@@ -62,12 +74,12 @@ public final class CountryVerificationProjection {
 
     @EventHandler
     void on(VerificationEvent event) {
-        writePending(event.invoiceNumber());
         switch (event) {
-            case VerificationEvent.CountryVerifierAssigned assigned -> store.assign(assigned.invoiceNumber(),
-                    assigned.country(), assigned.verifier(), new LinkedHashSet<>(assigned.openTransactions()));
-            case VerificationEvent.CountryVerifierRemoved removed ->
-                    store.unassign(removed.invoiceNumber(), removed.country());
+            case VerificationEvent.CountryVerifierAssigned assigned -> write(assigned.invoiceNumber(),
+                    new Change.Assign(assigned.country(), assigned.verifier(),
+                            new LinkedHashSet<>(assigned.openTransactions())));
+            case VerificationEvent.CountryVerifierRemoved removed -> write(removed.invoiceNumber(),
+                    new Change.Unassign(removed.country()));
         }
     }
 
@@ -88,47 +100,50 @@ public final class CountryVerificationProjection {
     }
 
     /**
-     * Inside a processor batch, the recordings are gathered per invoice and country and counted with one write per
-     * row when the batch commits (issue 15); any other change of the invoice first writes what it gathered, so that
-     * each row sees its changes in the order of the events.
+     * Inside a processor batch, an invoice's changes are gathered in event order and written when the batch commits
+     * (issue 15): consecutive recordings of one row with one write, any other change on its own, in its place. A
+     * failing write then fails the batch, which is retried event by event ({@link BatchedWrites}). Outside a batch,
+     * or for an invoice whose batch failed, each change is written at once.
      */
-    private void count(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
-        Optional<Map<Row, List<TransactionId>>> batch = batches.batchFor(invoice);
+    private void write(InvoiceNumber invoice, Change... changes) {
+        Optional<Map<InvoiceNumber, List<Change>>> batch = batches.batchFor(invoice);
         if (batch.isPresent()) {
-            batch.get().computeIfAbsent(new Row(invoice, country), k -> new ArrayList<>()).add(transaction);
+            batch.get().computeIfAbsent(invoice, k -> new ArrayList<>()).addAll(List.of(changes));
             return;
         }
-        if (store.count(invoice, country, transaction) == CountryVerificationStore.CountOutcome.UNVERIFIED) {
-            metrics.unverified(country);
-        }
+        apply(invoice, List.of(changes));
         batches.writtenAlone(invoice);
     }
 
-    private void uncount(InvoiceNumber invoice, CountryCode country, TransactionId transaction) {
-        writePending(invoice);
-        store.uncount(invoice, country, transaction);
+    private void flush(Map<InvoiceNumber, List<Change>> pending) {
+        pending.forEach(this::apply);
     }
 
-    /** Writes the counts gathered for the invoice in this batch, before a change that must come after them. */
-    private void writePending(InvoiceNumber invoice) {
-        Optional<Map<Row, List<TransactionId>>> batch = batches.batchFor(invoice);
-        if (batch.isEmpty()) {
-            return;
-        }
-        Map<Row, List<TransactionId>> own = new LinkedHashMap<>();
-        batch.get().entrySet().removeIf(e -> {
-            if (e.getKey().invoice().equals(invoice)) {
-                own.put(e.getKey(), e.getValue());
-                return true;
+    /** Writes one invoice's changes in order, each run of recordings with one write per row. */
+    private void apply(InvoiceNumber invoice, List<Change> changes) {
+        Map<CountryCode, List<TransactionId>> counts = new LinkedHashMap<>();
+        for (Change change : changes) {
+            if (change instanceof Change.Count count) {
+                counts.computeIfAbsent(count.country(), k -> new ArrayList<>()).add(count.transaction());
+                continue;
             }
-            return false;
-        });
-        flush(own);
+            countAll(invoice, counts);
+            switch (change) {
+                case Change.Uncount uncount -> store.uncount(invoice, uncount.country(), uncount.transaction());
+                case Change.Assign assign -> store.assign(invoice, assign.country(), assign.verifier(),
+                        assign.counted());
+                case Change.Unassign unassign -> store.unassign(invoice, unassign.country());
+                case Change.Count ignored -> throw new IllegalStateException("counted above");
+            }
+        }
+        countAll(invoice, counts);
     }
 
-    private void flush(Map<Row, List<TransactionId>> pending) {
-        pending.forEach((row, transactions) -> store.countAll(row.invoice(), row.country(), transactions)
-                .values().stream().filter(o -> o == CountryVerificationStore.CountOutcome.UNVERIFIED)
-                .forEach(o -> metrics.unverified(row.country())));
+    private void countAll(InvoiceNumber invoice, Map<CountryCode, List<TransactionId>> counts) {
+        counts.forEach((country, transactions) -> {
+            store.countAll(invoice, country, transactions).values().stream().filter(o -> o == CountryVerificationStore.CountOutcome.UNVERIFIED)
+                    .forEach(o -> metrics.unverified(country));
+        });
+        counts.clear();
     }
 }

@@ -257,6 +257,8 @@ public abstract class CountryVerificationProjectionContract {
         final CountryVerificationStore store;
         int counts;
         int countAlls;
+        /** Removals to refuse, as a store that is down refuses them. */
+        int refuseUncounts;
 
         CountingWrites(CountryVerificationStore store) {
             this.store = store;
@@ -277,6 +279,10 @@ public abstract class CountryVerificationProjectionContract {
 
         @Override
         public boolean uncount(InvoiceNumber invoice, CountryCode country, io.invoicestreams.domain.TransactionId t) {
+            if (refuseUncounts > 0) {
+                refuseUncounts--;
+                throw new IllegalStateException("the store is down");
+            }
             return store.uncount(invoice, country, t);
         }
 
@@ -334,6 +340,29 @@ public abstract class CountryVerificationProjectionContract {
 
         projection.batch(batch); // delivered again, as after a crash before the token moved
         assertThat(rows("1212121")).containsExactly("USA admin@com 60");
+    }
+
+    /**
+     * A write that fails fails the whole batch, whose writes are all made when it commits: nothing gathered before the
+     * failing change is lost, and the retry writes event by event to the same counts.
+     */
+    @Test
+    void a_batch_whose_write_fails_is_written_again_event_by_event() {
+        CountingWrites writes = new CountingWrites(store);
+        ProjectionDriver projection = new ProjectionDriver(new CountryVerificationProjection(writes, unverified::add));
+        EventHistory history = new EventHistory().verifier("1212121", "USA", "admin@com");
+        projection.batch(history.messages());
+        history.recorded("1212121", "A", "$1", "USA").recorded("1212121", "B", "$1", "USA")
+                .recorded("1212121", "C", "$1", "USA").removed("1212121", "A");
+        List<DomainEventMessage<?>> batch = history.messages().subList(1, history.size());
+        writes.refuseUncounts = 1;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> projection.batch(batch))
+                .hasRootCauseMessage("the store is down");
+        projection.batch(batch); // the processor's retry
+
+        assertThat(rows("1212121")).containsExactly("USA admin@com 2");
+        assertThat(writes.countAlls).as("A, B and C together, then each alone on the retry").isEqualTo(1 + 3);
     }
 
     /** Counting several transactions at once counts only the new ones, and nothing where nobody verifies. */
