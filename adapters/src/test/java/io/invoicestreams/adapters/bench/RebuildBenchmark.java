@@ -139,7 +139,8 @@ public final class RebuildBenchmark {
                 case CountryVerificationProjection.NAME -> {
                     DynamoDbCountryVerificationStore store = new DynamoDbCountryVerificationStore(dynamoDb, table);
                     store.createTableIfMissing(Duration.ofSeconds(30));
-                    yield new Target(new CountryVerificationProjection(store, VerificationMetrics.NONE),
+                    // The baseline replays through the live handler as it was before issue 15: one write per event.
+                    yield new Target(new CountryVerificationProjection(store, VerificationMetrics.NONE, false),
                             () -> CountryVerificationProjection.fold(store), () -> { }, remove);
                 }
                 case SearchProjection.NAME -> {

@@ -38,7 +38,7 @@ public class CountryVerificationAssembly {
     ReadModelBinding readModel(CountryVerificationStore store, Metrics metrics, CountryVerificationConfig config,
                                ReadModelTables tables) {
         return ReadModelBinding.of(ReadModels.COUNTRY_VERIFICATION.model(),
-                new CountryVerificationProjection(store, metrics), new ReadModelBinding.Hooks() {
+                new CountryVerificationProjection(store, metrics, config.coalesce()), new ReadModelBinding.Hooks() {
                     @Override
                     public Optional<Fold> newFold() {
                         return Optional.of(CountryVerificationProjection.fold(store));

@@ -10,4 +10,11 @@ public interface CountryVerificationConfig {
     /** Its DynamoDB table. */
     @WithDefault("InvoiceAction")
     String table();
+
+    /**
+     * Count a batch's recordings with one write per invoice and country (true), or once per event (false: the slow
+     * baseline, as before issue 15).
+     */
+    @WithDefault("true")
+    boolean coalesce();
 }

@@ -31,8 +31,19 @@ public final class CountryVerificationProjection {
     private final CountryVerificationStore store;
     private final VerificationMetrics metrics;
     private final BatchedWrites<Map<InvoiceNumber, List<Change>>> batches;
+    private final boolean coalesce;
 
     public CountryVerificationProjection(CountryVerificationStore store, VerificationMetrics metrics) {
+        this(store, metrics, true);
+    }
+
+    /**
+     * @param coalesce gather a batch's changes and write each run of recordings with one write per row (true), or
+     *                 write every change at once (false: the per-event baseline, as before issue 15)
+     */
+    public CountryVerificationProjection(CountryVerificationStore store, VerificationMetrics metrics,
+                                         boolean coalesce) {
+        this.coalesce = coalesce;
         this.store = Objects.requireNonNull(store, "store");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.batches = new BatchedWrites<>(CountryVerificationProjection.class.getName() + ".batch",
@@ -106,9 +117,23 @@ public final class CountryVerificationProjection {
      * or for an invoice whose batch failed, each change is written at once.
      */
     private void write(InvoiceNumber invoice, Change... changes) {
-        Optional<Map<InvoiceNumber, List<Change>>> batch = batches.batchFor(invoice);
+        Optional<Map<InvoiceNumber, List<Change>>> batch = coalesce ? batches.batchFor(invoice) : Optional.empty();
         if (batch.isPresent()) {
             batch.get().computeIfAbsent(invoice, k -> new ArrayList<>()).addAll(List.of(changes));
+            return;
+        }
+        if (!coalesce) {
+            for (Change change : changes) {
+                if (change instanceof Change.Count count) {
+                    // One UpdateItem per event, as before issue 15.
+                    if (store.count(invoice, count.country(), count.transaction())
+                            == CountryVerificationStore.CountOutcome.UNVERIFIED) {
+                        metrics.unverified(count.country());
+                    }
+                } else {
+                    apply(invoice, List.of(change));
+                }
+            }
             return;
         }
         apply(invoice, List.of(changes));

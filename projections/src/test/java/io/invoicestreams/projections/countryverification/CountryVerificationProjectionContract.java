@@ -365,6 +365,19 @@ public abstract class CountryVerificationProjectionContract {
         assertThat(writes.countAlls).as("A, B and C together, then each alone on the retry").isEqualTo(1 + 3);
     }
 
+    /** The per-event baseline (coalescing off) and the coalesced path leave the same rows. */
+    @Test
+    void writing_each_event_at_once_gives_the_same_counts_as_coalescing() {
+        EventHistory history = randomHistory(900, 31);
+        CountingWrites writes = new CountingWrites(store);
+        new ProjectionDriver(new CountryVerificationProjection(writes, unverified::add, false))
+                .deliver(history.messages(), 50);
+
+        assertThat(allRows(history.messages())).isEqualTo(expected(history)).hasSizeGreaterThan(5);
+        assertThat(writes.countAlls).as("one write per event").isZero();
+        assertThat(writes.counts).isPositive();
+    }
+
     /** Counting several transactions at once counts only the new ones, and nothing where nobody verifies. */
     @Test
     void counting_several_at_once_leaves_out_those_already_counted() {
