@@ -20,9 +20,10 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 
 /**
- * Counts (in the processing group {@link #NAME}), per invoice and country, the transactions a verifier answers for. A transaction counts when it is
- * recorded in (or moved into) a country with a verifier; it stops counting when removed, expired or moved out. A
- * verifier assigned later takes over the country's open transactions (ADR 0006).
+ * Counts (in the processing group {@link #NAME}), per invoice and country, the transactions a verifier answers for.
+ * A transaction counts when it is recorded in (or moved into) a country with a verifier; it stops counting when
+ * removed, expired or moved out. A verifier assigned later takes over the country's open transactions (ADR 0006).
+ * Within a processor batch the recordings of one row are counted with one write (ADR 0023).
  */
 public final class CountryVerificationProjection {
 
@@ -122,22 +123,10 @@ public final class CountryVerificationProjection {
             batch.get().computeIfAbsent(invoice, k -> new ArrayList<>()).addAll(List.of(changes));
             return;
         }
-        if (!coalesce) {
-            for (Change change : changes) {
-                if (change instanceof Change.Count count) {
-                    // One UpdateItem per event, as before issue 15.
-                    if (store.count(invoice, count.country(), count.transaction())
-                            == CountryVerificationStore.CountOutcome.UNVERIFIED) {
-                        metrics.unverified(count.country());
-                    }
-                } else {
-                    apply(invoice, List.of(change));
-                }
-            }
-            return;
-        }
         apply(invoice, List.of(changes));
-        batches.writtenAlone(invoice);
+        if (coalesce) {
+            batches.writtenAlone(invoice);
+        }
     }
 
     private void flush(Map<InvoiceNumber, List<Change>> pending) {
@@ -165,10 +154,9 @@ public final class CountryVerificationProjection {
     }
 
     private void countAll(InvoiceNumber invoice, Map<CountryCode, List<TransactionId>> counts) {
-        counts.forEach((country, transactions) -> {
-            store.countAll(invoice, country, transactions).values().stream().filter(o -> o == CountryVerificationStore.CountOutcome.UNVERIFIED)
-                    .forEach(o -> metrics.unverified(country));
-        });
+        counts.forEach((country, transactions) -> store.countAll(invoice, country, transactions).values().stream()
+                .filter(o -> o == CountryVerificationStore.CountOutcome.UNVERIFIED)
+                .forEach(o -> metrics.unverified(country)));
         counts.clear();
     }
 }
