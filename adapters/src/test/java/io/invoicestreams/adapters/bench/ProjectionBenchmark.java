@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class ProjectionBenchmark {
 
     static final int EVENTS = Integer.getInteger("bench.events", 100_000);
+    static final int RUNS = Integer.getInteger("bench.runs", 2);
     static final ProjectionProcessors.Settings SETTINGS =
             new ProjectionProcessors.Settings(500, 4, Duration.ofMillis(500));
 
@@ -54,12 +55,20 @@ public final class ProjectionBenchmark {
             System.out.printf("loaded %,d events (head %d)%n", history.size(), loader.headIndex());
         }
 
-        Measure coalesced = build(db, dynamoDb, "totals-coalesced", true);
-        Measure perEvent = build(db, dynamoDb, "totals-per-event", false);
-        Measure countsCoalesced = countries(db, dynamoDb, "counts-coalesced", true);
-        Measure countsPerEvent = countries(db, dynamoDb, "counts-per-event", false);
-        Measure rebuildTotals = rebuild(db, dynamoDb, TotalsProjection.NAME);
-        Measure rebuildCounts = rebuild(db, dynamoDb, CountryVerificationProjection.NAME);
+        List<Measure> coalesced = new ArrayList<>();
+        List<Measure> perEvent = new ArrayList<>();
+        List<Measure> countsCoalesced = new ArrayList<>();
+        List<Measure> countsPerEvent = new ArrayList<>();
+        List<Measure> rebuildTotals = new ArrayList<>();
+        List<Measure> rebuildCounts = new ArrayList<>();
+        for (int run = 1; run <= RUNS; run++) {
+            coalesced.add(build(db, dynamoDb, "totals-coalesced-" + run, true));
+            perEvent.add(build(db, dynamoDb, "totals-per-event-" + run, false));
+            countsCoalesced.add(countries(db, dynamoDb, "counts-coalesced-" + run, true));
+            countsPerEvent.add(countries(db, dynamoDb, "counts-per-event-" + run, false));
+            rebuildTotals.add(rebuild(db, dynamoDb, TotalsProjection.NAME));
+            rebuildCounts.add(rebuild(db, dynamoDb, CountryVerificationProjection.NAME));
+        }
 
         List<String> rows = List.of(
                 row("totals, coalesced: first build from an empty token", coalesced),
@@ -73,10 +82,10 @@ public final class ProjectionBenchmark {
         BenchmarkReport.replaceSection(report, "projections", BenchmarkReport.measured() + " "
                 + String.format(Locale.ROOT, "%,d", history.size()) + " events over "
                 + String.format(Locale.ROOT, "%,d", invoices) + " invoices in PostgreSQL; read models in DynamoDB"
-                + " Local (in memory); processor batches of 500 events, 4 segments. Coalesced totals are "
-                + String.format(Locale.ROOT, "**%.1f×**", coalesced.rate() / perEvent.rate())
-                + " the per-event rate, coalesced country counts "
-                + String.format(Locale.ROOT, "**%.1f×**", countsCoalesced.rate() / countsPerEvent.rate())
+                + " Local (in memory); processor batches of 500 events, 4 segments; " + RUNS + " runs, each cell the"
+                + " range over them. Coalesced totals are "
+                + ratio(coalesced, perEvent) + " the per-event rate, coalesced country counts "
+                + ratio(countsCoalesced, countsPerEvent)
                 + ". DynamoDB writes are the UpdateItem calls made (the country counts' include a retry after a"
                 + " condition that failed). The folded rebuilds are in the next section.\n\n"
                 + "| run | events | seconds | events/s | DynamoDB writes |\n|---|---|---|---|---|\n"
@@ -91,9 +100,25 @@ public final class ProjectionBenchmark {
         }
     }
 
-    private static String row(String name, Measure m) {
-        return String.format(Locale.ROOT, "| %s | %,d | %.1f | %,.0f | %s |", name, m.events(), m.seconds(),
-                m.rate(), m.writes() < 0 ? "" : String.format(Locale.ROOT, "%,d", m.writes()));
+    private static String row(String name, List<Measure> runs) {
+        double fastest = runs.stream().mapToDouble(Measure::seconds).min().orElseThrow();
+        double slowest = runs.stream().mapToDouble(Measure::seconds).max().orElseThrow();
+        long events = runs.getFirst().events();
+        long fewest = runs.stream().mapToLong(Measure::writes).min().orElseThrow();
+        long most = runs.stream().mapToLong(Measure::writes).max().orElseThrow();
+        String writes = fewest < 0 ? "" : fewest == most ? String.format(Locale.ROOT, "%,d", fewest)
+                : String.format(Locale.ROOT, "%,d–%,d", fewest, most);
+        return String.format(Locale.ROOT, "| %s | %,d | %.1f–%.1f | %,.0f–%,.0f | %s |", name, events, fastest,
+                slowest, events / slowest, events / fastest, writes);
+    }
+
+    /** How many times faster, as a range over the runs: the slowest of one against the fastest of the other. */
+    private static String ratio(List<Measure> fast, List<Measure> slow) {
+        double low = slow.stream().mapToDouble(Measure::seconds).min().orElseThrow()
+                / fast.stream().mapToDouble(Measure::seconds).max().orElseThrow();
+        double high = slow.stream().mapToDouble(Measure::seconds).max().orElseThrow()
+                / fast.stream().mapToDouble(Measure::seconds).min().orElseThrow();
+        return String.format(Locale.ROOT, "**%.1f–%.1f×**", low, high);
     }
 
     /** A totals processor of its own name and table, from an empty token to the head. */
