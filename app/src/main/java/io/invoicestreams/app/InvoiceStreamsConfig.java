@@ -68,9 +68,12 @@ public interface InvoiceStreamsConfig {
             @WithDefault("8000")
             int port();
 
-            /** Folder of DynamoDB Local's jars, laid out by the adapters/dynamodb-local module. */
-            @WithDefault("adapters/dynamodb-local/target/dynamodb-local/lib")
-            String lib();
+            /**
+             * Folder of DynamoDB Local's jars. By default the one the build lays out next to the application
+             * ({@code quarkus-app/dynamodb-local/lib}), so that {@code java -jar} runs from any folder; else
+             * {@code adapters/dynamodb-local/target/dynamodb-local/lib} under the working folder.
+             */
+            Optional<String> lib();
 
             /** Keep DynamoDB Local's data in memory instead of under the data folder. */
             @WithDefault("false")

@@ -26,6 +26,7 @@ final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Map<String, String> settings;
+    private Path folder;
     private final Path log;
     private final int port;
     private Process process;
@@ -54,11 +55,18 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
     }
 
+    /** Runs the process in this working folder instead of the test's. */
+    ServiceProcess in(Path folder) {
+        this.folder = folder;
+        return this;
+    }
+
     /** Starts the process and waits until it answers on HTTP (not until it is ready). */
     ServiceProcess start(String... args) {
         List<String> command = command(args);
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = new ProcessBuilder(command).directory(folder == null ? null : folder.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + jar(), e);

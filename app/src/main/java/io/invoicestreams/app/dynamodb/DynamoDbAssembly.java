@@ -50,7 +50,8 @@ public class DynamoDbAssembly {
         }
         try {
             int port = d.local().port() == 0 ? freePort() : d.local().port();
-            DynamoDbLocalServer local = DynamoDbLocalServer.start(Path.of(d.local().lib()), port,
+            DynamoDbLocalServer local = DynamoDbLocalServer.start(d.local().lib().filter(l -> !l.isBlank())
+                            .map(Path::of).orElseGet(DynamoDbAssembly::dynamoDbLocalLib), port,
                     d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
                     Duration.ofSeconds(60));
             return new Endpoint(DynamoDbClients.local(local.endpoint()), Optional.of(local));
@@ -97,6 +98,22 @@ public class DynamoDbAssembly {
     @Singleton
     InvoiceTransactions queries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
         return new InvoiceTransactionsQueries(dynamoDb, table.tableName());
+    }
+
+    /**
+     * DynamoDB Local's jars next to the packaged application ({@code quarkus-app/dynamodb-local/lib}, laid out by the
+     * build), found from the launcher jar on the class path; else the build's folder under the working folder.
+     */
+    static Path dynamoDbLocalLib() {
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (entry.endsWith("quarkus-run.jar")) {
+                Path beside = Path.of(entry).toAbsolutePath().getParent().resolve("dynamodb-local").resolve("lib");
+                if (java.nio.file.Files.isDirectory(beside)) {
+                    return beside;
+                }
+            }
+        }
+        return Path.of("adapters", "dynamodb-local", "target", "dynamodb-local", "lib");
     }
 
     private static int freePort() throws IOException {
