@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged service started with {@code java -jar} from a folder that is not the repository (issue 18): it finds
- * the DynamoDB Local that the build laid out next to it, with no setting pointing there, and becomes ready.
+ * the DynamoDB Local that the build laid out next to it, with no setting pointing there, starts it on the loopback
+ * address only, and becomes ready.
  */
 class AnyFolderIT {
 
@@ -29,7 +30,14 @@ class AnyFolderIT {
             service.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(service::ready);
 
-            assertThat(Files.readString(log)).contains("DynamoDB Local listens on 127.0.0.1");
+            var listens = java.util.regex.Pattern.compile("DynamoDB Local listens on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(Files.readString(log));
+            assertThat(listens.find()).as("the log says where DynamoDB Local listens").isTrue();
+            int port = Integer.parseInt(listens.group(1));
+            // Issue 18: on the loopback address only, not on every interface.
+            assertThat(io.invoicestreams.adapters.support.Listening.addresses(port)).isNotEmpty()
+                    .allSatisfy(address -> assertThat(io.invoicestreams.adapters.support.Listening.loopback(address))
+                            .as(address).isTrue());
             assertThat(service.get("/projections").statusCode()).isEqualTo(200);
         }
     }

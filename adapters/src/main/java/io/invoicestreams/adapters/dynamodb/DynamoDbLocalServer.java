@@ -21,6 +21,8 @@ public final class DynamoDbLocalServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLocalServer.class);
     static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
+    /** Starts {@link #MAIN}'s server on 127.0.0.1 only. */
+    static final String LAUNCHER = LoopbackDynamoDbLocal.class.getName();
 
     private final ProcessHandle process;
     private final int port;
@@ -56,9 +58,15 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                     + " set invoice.dynamodb.local.port to a free port");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
+        Optional<Path> launcher = ownCode();
+        if (launcher.isEmpty()) {
+            LOG.warn("cannot find this service's own classes to bind DynamoDB Local to 127.0.0.1: it listens on every"
+                    + " interface");
+        }
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", libDirectory.toAbsolutePath() + "/*", MAIN, "-port", Integer.toString(port), "-sharedDb",
-                "-disableTelemetry"));
+                "-cp", libDirectory.toAbsolutePath() + "/*" + launcher.map(p -> System.getProperty("path.separator") + p)
+                        .orElse(""), launcher.isPresent() ? LAUNCHER : MAIN, "-port", Integer.toString(port),
+                "-sharedDb", "-disableTelemetry"));
         if (dataDirectory == null) {
             command.add("-inMemory");
         } else {
@@ -93,6 +101,20 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         return server;
     }
 
+    /** The jar or folder that holds this class, to put {@link LoopbackDynamoDbLocal} on DynamoDB Local's class path. */
+    static Optional<Path> ownCode() {
+        try {
+            var source = LoopbackDynamoDbLocal.class.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return Optional.empty();
+            }
+            Path code = Path.of(source.getLocation().toURI());
+            return Files.exists(code) ? Optional.of(code) : Optional.empty();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * A service killed with SIGKILL leaves its DynamoDB Local child running on the port. If the recorded process is
      * still alive, is a DynamoDB Local server on this port, and its parent is no longer a running JVM, it is our
@@ -112,7 +134,8 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         Optional<ProcessHandle> server;
         try {
             server = ProcessHandle.of(Long.parseLong(recorded)).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(MAIN) && c.contains("-port " + port))
+                    .filter(p -> p.info().commandLine().map(c -> (c.contains(MAIN) || c.contains(LAUNCHER))
+                            && c.contains("-port " + port))
                             .orElse(false));
         } catch (NumberFormatException e) {
             server = Optional.empty();

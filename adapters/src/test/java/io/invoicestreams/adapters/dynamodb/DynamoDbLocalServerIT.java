@@ -104,4 +104,17 @@ class DynamoDbLocalServerIT {
                 Duration.ofSeconds(1)))
                 .hasMessageContaining("build it with ./mvnw install (module adapters/dynamodb-local)");
     }
+
+    /** Issue 18: the embedded DynamoDB Local listens on the loopback address only, not on every interface. */
+    @Test
+    void it_listens_on_the_loopback_address_only() throws Exception {
+        int port = LocalDynamoDb.freePort();
+        try (DynamoDbLocalServer server = DynamoDbLocalServer.start(LIB, port, null, data.resolve("ddb.log"),
+                Duration.ofSeconds(60))) {
+            assertThat(io.invoicestreams.adapters.support.Listening.addresses(port)).isNotEmpty()
+                    .allSatisfy(address -> assertThat(io.invoicestreams.adapters.support.Listening.loopback(address))
+                            .as(address).isTrue());
+            assertThat(DynamoDbLocalServer.isListening(port)).isTrue();
+        }
+    }
 }
