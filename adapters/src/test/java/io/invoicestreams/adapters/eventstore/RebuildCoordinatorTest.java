@@ -450,11 +450,14 @@ class RebuildCoordinatorTest {
             b.tick();
             assertThat(b.status(COUNTS).orElseThrow().state()).as("node B leaves it to node A")
                     .isEqualTo(RebuildCoordinator.State.REQUESTED);
+            assertThat(b.active(COUNTS)).as("what the read endpoints of node B say: rebuilding").isTrue();
             a.start(Duration.ofMillis(50));
 
             RebuildCoordinator.Rebuild done = awaitEnd(a, COUNTS);
             assertThat(done.state()).as(done.message()).isEqualTo(RebuildCoordinator.State.DONE);
             assertThat(done.owner()).isEqualTo("node-a");
+            b.tick();
+            assertThat(b.active(COUNTS)).as("after the next tick, no longer rebuilding").isFalse();
             Map<String, Long> expected = countsInStore(serving);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new TreeMap<>(live))
                     .isEqualTo(expected));

@@ -65,9 +65,13 @@ public class Rebuilds {
         return coordinator.all();
     }
 
-    /** True while the read model is being rebuilt, by either path. */
+    /**
+     * True while the read model is being rebuilt. For a read model that folds, the coordinator's last tick says so,
+     * with no query (the read endpoints ask this on every request); only a read model that replays in place asks
+     * its processor.
+     */
     public boolean rebuilding(String name) {
-        return coordinator.active(name) || control.status(name).replaying();
+        return coordinator.active(name) || (!folds(name) && control.status(name).replaying());
     }
 
     /** Ends a replay in place that has caught up: for the search index, the swap; nothing for the others. */
