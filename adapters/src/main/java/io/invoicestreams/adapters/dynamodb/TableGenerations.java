@@ -113,10 +113,16 @@ public final class TableGenerations {
         cache.put(readModelTable, new Cached(new Pointer(table, next, from.table()), clock.millis()));
         LOG.info("{} now reads and writes {} (generation {}); {} stays until the next rebuild", readModelTable, table,
                 next, from.table());
-        if (from.previous() != null) {
-            drop(from.previous());
+        try {
+            if (from.previous() != null) {
+                drop(from.previous());
+            }
+            dropLeftovers(readModelTable, table, from.table());
+        } catch (RuntimeException e) {
+            // The rebuild is done and its pointer flipped; a table left behind costs storage, not correctness.
+            LOG.warn("{}: the rebuild is done, but its older tables were not all deleted: {}", readModelTable,
+                    e.toString());
         }
-        dropLeftovers(readModelTable, table, from.table());
         return replaced;
     }
 

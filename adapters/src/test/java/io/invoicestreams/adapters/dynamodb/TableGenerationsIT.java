@@ -154,4 +154,51 @@ class TableGenerationsIT {
                 .untilAsserted(() -> assertThat(exists(slowTable.getFirst())).isFalse());
         assertThat(slow.refresh(base)).isEqualTo(pointer);
     }
+
+    /**
+     * A rebuild whose clean-up DynamoDB refuses (no {@code DeleteTable} permission) is still done: its pointer flipped,
+     * and the old tables are left behind with a warning instead of failing the rebuild.
+     */
+    @Test
+    void a_refused_clean_up_leaves_old_tables_but_the_rebuild_is_done() {
+        DynamoDbClient refusingDeletes = DynamoDbClient.builder()
+                .endpointOverride(DYNAMO_DB.serviceClientConfiguration().endpointOverride().orElseThrow())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeExecution(
+                                    software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                                if (context.request() instanceof
+                                        software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest) {
+                                    throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder()
+                                            .message("not authorized to perform dynamodb:DeleteTable").build();
+                                }
+                            }
+                        }))
+                .build();
+        try (refusingDeletes) {
+            TableGenerations generations = new TableGenerations(refusingDeletes, "Generations_" + run,
+                    Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+            generations.createTableIfMissing();
+            DynamoDbTotalsStore store = new DynamoDbTotalsStore(refusingDeletes, base, USD, 2,
+                    DynamoDbTables.BulkWrites.DEFAULT, generations);
+            store.createTableIfMissing(Duration.ofSeconds(30));
+            store.replaceAll(totals("A", "1"));
+            String second = store.tableName();
+
+            Replaced replaced = store.replaceAll(totals("A", "2"));
+
+            assertThat(replaced.written()).isEqualTo(1);
+            assertThat(generations.refresh(base).generation()).isEqualTo(3);
+            assertThat(store.find(new InvoiceNumber("A")).orElseThrow().totals())
+                    .containsExactly(Money.of("2", "USD"));
+            assertThat(exists(base)).as("two generations back, left behind").isTrue();
+            assertThat(exists(second)).isTrue();
+        }
+    }
 }
