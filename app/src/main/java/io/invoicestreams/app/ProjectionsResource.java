@@ -4,6 +4,8 @@ import io.invoicestreams.adapters.eventstore.DeadLetters;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
+import io.invoicestreams.adapters.notifications.NotificationOutbox;
+import io.invoicestreams.app.notifications.NotificationsAssembly;
 import io.invoicestreams.app.readmodel.Rebuilds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,9 +27,11 @@ public class ProjectionsResource {
     private final Rebuilds rebuilds;
     private final DeadLetters.Queues deadLetters;
     private final InvoiceEventStore store;
+    private final NotificationsAssembly.Outbox outbox;
 
     ProjectionsResource(ProjectionControl projections, Rebuilds rebuilds, DeadLetters.Queues deadLetters,
-                        InvoiceEventStore store) {
+                        InvoiceEventStore store, NotificationsAssembly.Outbox outbox) {
+        this.outbox = outbox;
         this.projections = projections;
         this.rebuilds = rebuilds;
         this.deadLetters = deadLetters;
@@ -40,9 +44,13 @@ public class ProjectionsResource {
      *                             has seen them
      * @param deadLetters          per processing group with a dead-letter queue, the events parked in it (see
      *                             /admin/dlq/{group})
+     * @param outbox               per notification channel with messages waiting to be sent, how many wait, how many
+     *                             of them failed at least once, and the oldest (see /admin/outbox); empty when all
+     *                             went out
      */
     public record Projections(long head, long parkedStreamRecords, java.util.Map<String, Long> deadLetters,
-                              List<ProjectionControl.Status> projections, List<Rebuild> rebuilds) {
+                              List<ProjectionControl.Status> projections, List<Rebuild> rebuilds,
+                              java.util.Map<String, NotificationOutbox.Backlog> outbox) {
     }
 
     /**
@@ -69,7 +77,8 @@ public class ProjectionsResource {
         deadLetters.groups().forEach(group -> parked.put(group, deadLetters.size(group)));
         java.time.Instant now = java.time.Instant.now();
         return new Projections(store.headIndex(), store.parkedRecords().count(), parked, projections.status(),
-                rebuilds.folded().stream().map(r -> Rebuild.of(r, now)).toList());
+                rebuilds.folded().stream().map(r -> Rebuild.of(r, now)).toList(),
+                outbox.outbox().map(NotificationOutbox::backlog).orElse(java.util.Map.of()));
     }
 
     /**

@@ -116,36 +116,38 @@ class NotificationsApiIT {
     }
 
     @Test
-    void a_refused_payment_is_parked_shown_and_delivered_by_the_retry() {
+    void a_refused_payment_waits_in_the_outbox_is_shown_and_goes_out_once_when_the_queue_is_back() {
         String url = channels.queueUrl("payments").orElseThrow();
         String name = url.substring(url.lastIndexOf('/') + 1);
         String invoice = newInvoice();
         channels.sqs().orElseThrow().deleteQueue(b -> b.queueUrl(url));
         try {
             put(invoice, "P-1", "$70");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/outbox")
                     .then().statusCode(200)
-                    .body("letters.sequence", hasItem(invoice))
-                    .body("letters.find { it.sequence == '" + invoice + "' }.causeType",
-                            equalTo("software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException")));
-
+                    .body("messages.find { it.invoiceNumber == '" + invoice + "' }.channel", equalTo("payments"))
+                    .body("messages.find { it.invoiceNumber == '" + invoice + "' }.type", equalTo("new-invoice"))
+                    .body("messages.find { it.invoiceNumber == '" + invoice + "' }.attempts",
+                            org.hamcrest.Matchers.greaterThanOrEqualTo(2))
+                    .body("messages.find { it.invoiceNumber == '" + invoice + "' }.lastError",
+                            org.hamcrest.Matchers.containsString("QueueDoesNotExistException"))
+                    .body("backlog.payments.failing", org.hamcrest.Matchers.greaterThanOrEqualTo(1)));
             given().get("/projections").then().statusCode(200)
-                    .body("deadLetters.notifications", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = dlq.run(DlqCommand.parse(new String[]{"dlq", "list", "notifications"}),
-                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-            assertThat(code).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains(invoice).contains("TransactionRecorded")
-                    .contains("QueueDoesNotExistException");
+                    .body("outbox.payments.unsent", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                    .body("deadLetters.notifications", equalTo(0));
+            given().get("/admin/outbox").then().statusCode(401);
         } finally {
             assertThat(SqsChannel.createQueue(channels.sqs().orElseThrow(), name)).isEqualTo(url);
         }
-        // The service's own retry, with backoff, delivers it once the queue is back.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/dlq/notifications")
-                .then().statusCode(200).body("size", equalTo(0)));
-        given().get("/projections").then().body("deadLetters.notifications", equalTo(0));
+        // An operator's retry sends it now instead of after its backoff; it goes out once.
+        Api.admin().post("/admin/outbox/retry").then().statusCode(200)
+                .body("messages", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin().get("/admin/outbox")
+                .then().statusCode(200).body("messages.invoiceNumber", org.hamcrest.Matchers.not(hasItem(invoice))));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(receive("payments", List.of(invoice))).extracting(m -> json(m).get("transactionId").asText())
                 .containsExactly("P-1");
+        given().get("/projections").then().body("deadLetters.notifications", equalTo(0));
     }
 
     @Test

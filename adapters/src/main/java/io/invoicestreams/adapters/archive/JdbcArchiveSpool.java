@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions.JdbcFailure;
+import io.invoicestreams.adapters.jdbc.JdbcRowLock;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.adapters.json.InvoiceJson;
 import io.invoicestreams.projections.audit.ArchiveRecord;
@@ -28,9 +29,8 @@ import java.util.Objects;
  * is sealed once, so an object retried after a crash holds exactly the lines it held the first time.
  *
  * <p>Nodes that share the store share the spool, so only one of them flushes at a time: {@link #alone} holds the
- * row lock of {@code archive_flush_lock} on a connection of its own while the flush runs. The lock goes with that
- * connection, so a node that dies or loses the database lets the others flush at once, and a node that only
- * pauses keeps it, so no two nodes ever store the same object.
+ * {@link JdbcRowLock} of {@code archive_flush_lock} while the flush runs, so no two nodes ever store the same
+ * object.
  */
 public final class JdbcArchiveSpool implements ArchiveSpool {
 
@@ -40,7 +40,7 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
 
     private final JdbcTransactions transactions;
     private final Clock clock;
-    private final javax.sql.DataSource lockSource;
+    private final JdbcRowLock lock;
     private final ObjectMapper json = InvoiceJson.objectMapper().copy()
             .disable(SerializationFeature.INDENT_OUTPUT);
 
@@ -63,7 +63,7 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
     public JdbcArchiveSpool(JdbcTransactions transactions, Clock clock, javax.sql.DataSource lockSource) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.lockSource = Objects.requireNonNull(lockSource, "lockSource");
+        this.lock = new JdbcRowLock(transactions, LOCK, lockSource);
     }
 
     public void createSchema() {
@@ -77,29 +77,11 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
                         + "spooled_at BIGINT NOT NULL, "
                         + "object_key VARCHAR(1024))");
                 s.execute("CREATE INDEX IF NOT EXISTS archive_spool_object_key ON " + TABLE + " (object_key)");
-                s.execute("CREATE TABLE IF NOT EXISTS " + LOCK + " (id INTEGER NOT NULL PRIMARY KEY)");
             } catch (SQLException e) {
                 throw new JdbcFailure("cannot create " + TABLE + ": " + e.getMessage(), e);
             }
         });
-        try {
-            transactions.executeInTransaction(() -> {
-                try (Connection c = transactions.getConnection(); Statement s = c.createStatement()) {
-                    s.executeUpdate("INSERT INTO " + LOCK + " (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + LOCK
-                            + " WHERE id = 1)");
-                } catch (SQLException e) {
-                    throw new JdbcFailure("cannot create the row of " + LOCK + ": " + e.getMessage(), e);
-                }
-            });
-        } catch (JdbcFailure raced) {
-            if (!lockRowExists()) { // else another node inserted it first
-                throw raced;
-            }
-        }
-    }
-
-    private boolean lockRowExists() {
-        return query("SELECT COUNT(*) FROM " + LOCK + " WHERE id = 1", ps -> { }, rs -> rs.next() && rs.getLong(1) == 1);
+        lock.createSchema();
     }
 
     /**
@@ -108,25 +90,7 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
      * connection of its own from the lock source; the work's own transactions commit as they go.
      */
     public <T> T alone(java.util.function.Supplier<T> work, T otherwise) {
-        if (transactions.inTransaction()) {
-            throw new IllegalStateException("the archive flush runs outside any other transaction");
-        }
-        try (Connection lock = lockSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try {
-                boolean mine;
-                try (Statement s = lock.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT id FROM " + LOCK + " WHERE id = 1 FOR UPDATE SKIP LOCKED")) {
-                    mine = rs.next();
-                }
-                return mine ? work.get() : otherwise;
-            } finally {
-                lock.rollback();
-                lock.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new JdbcFailure("cannot take the archive flush lock: " + e.getMessage(), e);
-        }
+        return lock.alone(work, otherwise);
     }
 
     /** The hour folder of an event time, in UTC: {@code 2026/11/24/10/}. */

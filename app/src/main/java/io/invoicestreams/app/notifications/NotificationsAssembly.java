@@ -1,24 +1,35 @@
 package io.invoicestreams.app.notifications;
 
+import io.agroal.api.AgroalDataSource;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
+import io.invoicestreams.adapters.eventstore.ProjectionControl;
+import io.invoicestreams.adapters.jdbc.JdbcRowLock;
+import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.adapters.notifications.ChannelNotifications;
 import io.invoicestreams.adapters.notifications.EmbeddedSqs;
 import io.invoicestreams.adapters.notifications.LogChannel;
 import io.invoicestreams.adapters.notifications.MessageChannel;
+import io.invoicestreams.adapters.notifications.NotificationOutbox;
+import io.invoicestreams.adapters.notifications.OutboxSender;
 import io.invoicestreams.adapters.notifications.SnsChannel;
 import io.invoicestreams.adapters.notifications.SqsChannel;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.Command;
 import io.invoicestreams.app.Invocation;
+import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
 import io.invoicestreams.app.notifications.NotificationsConfig.ChannelTarget;
 import io.invoicestreams.app.Mode;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.notifications.NotificationsProjection;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,19 +48,27 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class NotificationsAssembly {
 
     private static final Logger LOG = Logger.getLogger(NotificationsAssembly.class);
+    static final String ALERTS = "alerts";
+    static final String PAYMENTS = "payments";
 
     /**
      * The channels of this process, when it sends.
      *
+     * @param targets   where each channel (alerts, payments) sends; empty when this process sends nothing
      * @param sqs       the SQS client, when a channel is a queue
      * @param queueUrls the queue URL of each channel that is a queue (alerts, payments)
      */
-    public record Channels(Optional<ChannelNotifications> notifications, Optional<SqsClient> sqs,
+    public record Channels(Map<String, MessageChannel> targets, Optional<SqsClient> sqs,
                            Optional<SnsClient> sns, Optional<EmbeddedSqs> embeddedSqs, Map<String, String> queueUrls)
             implements AutoCloseable {
 
         static Channels none() {
-            return new Channels(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+            return new Channels(Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+        }
+
+        /** True when this process sends notifications. */
+        public boolean sends() {
+            return !targets.isEmpty();
         }
 
         public Optional<String> queueUrl(String channel) {
@@ -72,13 +91,14 @@ public class NotificationsAssembly {
         }
         Builder builder = new Builder(n);
         try {
-            ChannelNotifications notifications = new ChannelNotifications(builder.channel("alerts", n.alerts()),
-                    builder.channel("payments", n.payments()));
-            LOG.infof("Notifications: %s", notifications.describe());
-            return new Channels(Optional.of(notifications), Optional.ofNullable(builder.sqs),
+            Map<String, MessageChannel> targets = Map.of(ALERTS, builder.channel(ALERTS, n.alerts()),
+                    PAYMENTS, builder.channel(PAYMENTS, n.payments()));
+            LOG.infof("Notifications: alerts to %s, payments to %s, each through the outbox",
+                    targets.get(ALERTS).describe(), targets.get(PAYMENTS).describe());
+            return new Channels(targets, Optional.ofNullable(builder.sqs),
                     Optional.ofNullable(builder.sns), Optional.ofNullable(builder.embedded), Map.copyOf(builder.urls));
         } catch (RuntimeException e) {
-            new Channels(Optional.empty(), Optional.ofNullable(builder.sqs), Optional.ofNullable(builder.sns),
+            new Channels(Map.of(), Optional.ofNullable(builder.sqs), Optional.ofNullable(builder.sns),
                     Optional.ofNullable(builder.embedded), Map.of()).close();
             throw e;
         }
@@ -88,23 +108,91 @@ public class NotificationsAssembly {
         channels.close();
     }
 
+    /**
+     * The outbox and its sender, when this process sends (ADR 0025). The sender's lock has a pool of its own, as the
+     * archive's flush lock does, so that a slow send never holds a connection the processors wait for.
+     */
+    public record Outbox(Optional<NotificationOutbox> outbox, Optional<OutboxSender> sender,
+                         Optional<AgroalDataSource> lockPool) implements AutoCloseable {
+        static Outbox none() {
+            return new Outbox(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public void close() {
+            sender.ifPresent(Closing::close);
+            lockPool.ifPresent(Closing::close);
+        }
+    }
+
     @Produces
     @Singleton
-    ReadModelBinding readModel(NotificationsConfig config, Channels channels) {
+    Outbox outbox(NotificationsConfig n, Channels channels, Instance<JdbcTransactions> transactions,
+                  Instance<StoreDatabase> database, Clock clock) {
+        if (!channels.sends()) {
+            return Outbox.none();
+        }
+        var o = n.outbox();
+        OutboxSender.Settings settings;
+        try {
+            settings = new OutboxSender.Settings(o.parallelism(), Duration.ofSeconds(1), o.maxBackoff(),
+                    Duration.ofSeconds(1), o.keepSent());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invoice.notifications.outbox: " + e.getMessage()
+                    + " (max-backoff must be 1s or more)", e);
+        }
+        NotificationOutbox outbox = new NotificationOutbox(transactions.get(), clock);
+        outbox.createSchema();
+        StoreDatabase db = database.get();
+        AgroalDataSource pool = EventStoreDatabase.pool(db.url(), db.user(), db.password(), 1);
+        try {
+            JdbcRowLock lock = new JdbcRowLock(transactions.get(), NotificationOutbox.LOCK, pool);
+            lock.createSchema();
+            return new Outbox(Optional.of(outbox),
+                    Optional.of(new OutboxSender(outbox, channels.targets(), lock, clock, settings)), Optional.of(pool));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    void close(@Disposes Outbox outbox) {
+        outbox.close();
+    }
+
+    @Produces
+    @Singleton
+    ReadModelBinding readModel(NotificationsConfig config, Channels channels, Outbox outbox) {
         if (!config.enabled()) {
             return ReadModelBinding.off(ReadModels.NOTIFICATIONS.model());
         }
-        return channels.notifications()
-                .map(n -> ReadModelBinding.of(ReadModels.NOTIFICATIONS.model(), new NotificationsProjection(n),
-                        new ReadModelBinding.Hooks() {
-                            @Override
-                            public Optional<String> partInThisNode() {
-                                return channels.embeddedSqs().isPresent()
-                                        ? Optional.of("the embedded SQS (invoice.notifications.sqs.endpoint)")
-                                        : Optional.empty();
-                            }
-                        }))
-                .orElseGet(() -> ReadModelBinding.elsewhere(ReadModels.NOTIFICATIONS.model()));
+        if (!channels.sends()) {
+            return ReadModelBinding.elsewhere(ReadModels.NOTIFICATIONS.model());
+        }
+        NotificationOutbox rows = outbox.outbox().orElseThrow();
+        OutboxSender sender = outbox.sender().orElseThrow();
+        ChannelNotifications notifications = new ChannelNotifications(
+                rows.channel(ALERTS, channels.targets().get(ALERTS).describe()),
+                rows.channel(PAYMENTS, channels.targets().get(PAYMENTS).describe()));
+        return ReadModelBinding.of(ReadModels.NOTIFICATIONS.model(), new NotificationsProjection(notifications),
+                new ReadModelBinding.Hooks() {
+                    @Override
+                    public void started(ProjectionControl control) {
+                        sender.start();
+                    }
+
+                    @Override
+                    public void stopping() {
+                        sender.close();
+                    }
+
+                    @Override
+                    public Optional<String> partInThisNode() {
+                        return channels.embeddedSqs().isPresent()
+                                ? Optional.of("the embedded SQS (invoice.notifications.sqs.endpoint)")
+                                : Optional.empty();
+                    }
+                });
     }
 
     /**

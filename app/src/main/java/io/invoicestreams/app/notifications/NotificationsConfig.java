@@ -43,6 +43,23 @@ public interface NotificationsConfig {
 
     Channel payments();
 
+    Outbox outbox();
+
+    /** The outbox the messages wait in until they are sent, each on its own (ADR 0025). */
+    interface Outbox {
+        /** Invoices whose messages are sent side by side; one invoice's messages go in order. */
+        @WithDefault("4")
+        int parallelism();
+
+        /** The longest wait between two attempts at a message that fails; the wait starts at 1 s and doubles. */
+        @WithDefault("60s")
+        java.time.Duration maxBackoff();
+
+        /** How long a sent message is kept, as the record of what went out and when. */
+        @WithDefault("7d")
+        java.time.Duration keepSent();
+    }
+
     Channel alerts();
 
     interface Channel {

@@ -15,9 +15,9 @@ import org.axonframework.messaging.annotation.MessageIdentifier;
  * <p>Side effects never repeat: a replay (a token reset) skips these handlers, and a message carries its event's
  * id as deduplication id, so handling an event again after a crash is not delivered twice. A transaction that
  * {@code bootstrap} took from the table (ADR 0017) existed before this service followed the table: it is neither a
- * new invoice nor news, so it sends nothing. A failed publish throws;
- * the processing group's dead-letter queue parks the event, and later events of the same invoice behind it, while
- * other invoices go on (ADR 0013).
+ * new invoice nor news, so it sends nothing. A failed hand-over (in the service, a failed write to the outbox of
+ * ADR 0025) throws; the processing group's dead-letter queue parks the event, and later events of the same invoice
+ * behind it, while other invoices go on (ADR 0013).
  */
 public final class NotificationsProjection {
 
