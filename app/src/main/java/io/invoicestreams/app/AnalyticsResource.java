@@ -17,13 +17,13 @@ import java.time.format.DateTimeParseException;
 @jakarta.annotation.security.RolesAllowed(ApiKeys.READER)
 public class AnalyticsResource {
 
-    /** The longest range a daily report covers in one request. */
-    static final int MAX_DAYS = 3660;
-
     private final ArchiveAnalytics analytics;
+    /** The longest range one request covers (invoice.analytics.max-days). */
+    private final int maxDays;
 
-    AnalyticsResource(ArchiveAnalytics analytics) {
+    AnalyticsResource(ArchiveAnalytics analytics, io.invoicestreams.app.audit.AnalyticsConfig config) {
         this.analytics = analytics;
+        this.maxDays = config.maxDays();
     }
 
     /** Per day and currency: new transactions, the max and the sum of their amounts, and the running daily average. */
@@ -35,8 +35,9 @@ public class AnalyticsResource {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
         }
-        if (to.toEpochDay() - from.toEpochDay() >= MAX_DAYS) {
-            throw new IllegalArgumentException("the range may cover at most " + MAX_DAYS + " days");
+        if (to.toEpochDay() - from.toEpochDay() >= maxDays) {
+            throw new IllegalArgumentException("the range may cover at most " + maxDays + " days"
+                    + " (invoice.analytics.max-days); query --sql reads longer ranges");
         }
         return analytics.daily(from, to, true);
     }
@@ -46,8 +47,9 @@ public class AnalyticsResource {
     @Path("run-rate")
     public ArchiveAnalytics.RunRate runRate(@QueryParam("days") @DefaultValue("7") String daysParam) {
         int days = Problems.intParam("days", daysParam);
-        if (days < 1 || days > MAX_DAYS) {
-            throw new IllegalArgumentException("days must be between 1 and " + MAX_DAYS + ", was " + days);
+        if (days < 1 || days > maxDays) {
+            throw new IllegalArgumentException("days must be between 1 and " + maxDays + " (invoice.analytics.max-days),"
+                    + " was " + days);
         }
         return analytics.runRate(days, LocalDate.now(ZoneOffset.UTC));
     }

@@ -81,8 +81,32 @@ public final class ApiKeyAuthentication {
     /** Reads the key from the request; a request without one goes on as anonymous. */
     @Singleton
     public static class Mechanism implements HttpAuthenticationMechanism {
+        private final FailedAuthentications failures;
+
+        Mechanism(FailedAuthentications failures) {
+            this.failures = failures;
+        }
+
         @Override
         public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
+            boolean presents = context.request().getHeader(HEADER) != null
+                    || context.request().getHeader("Authorization") != null;
+            if (!presents) {
+                return Uni.createFrom().optional(java.util.Optional.empty());
+            }
+            String client = context.request().remoteAddress() == null ? "unknown"
+                    : context.request().remoteAddress().hostAddress();
+            try {
+                failures.checkAllowed(client);
+            } catch (AuthenticationFailedException e) {
+                return Uni.createFrom().failure(e);
+            }
+            String what = context.request().method() + " " + context.request().path();
+            return presented(context, identities).onFailure(AuthenticationFailedException.class)
+                    .invoke(e -> failures.failed(client, what));
+        }
+
+        private Uni<SecurityIdentity> presented(RoutingContext context, IdentityProviderManager identities) {
             String key = context.request().getHeader(HEADER);
             if (key != null) {
                 return identities.authenticate(new KeyRequest(null, key));

@@ -28,6 +28,19 @@ public interface InvoiceStreamsConfig {
 
     DynamoDb dynamodb();
 
+    Aws aws();
+
+    /** What every AWS SDK client of the service shares. */
+    interface Aws {
+        /**
+         * The credentials at an endpoint given in the configuration (DynamoDB, S3, SQS, SNS, Kinesis): the SDK's
+         * default provider chain, or {@code local} keys for an emulator that checks none. The parts the service
+         * starts itself always use local keys.
+         */
+        @WithDefault("default-chain")
+        io.invoicestreams.adapters.aws.EndpointCredentials endpointCredentials();
+    }
+
     Store store();
 
     Node node();

@@ -56,6 +56,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         OutboxResource.Page.class,
         OutboxResource.Message.class,
         OutboxResource.Retried.class,
+        StreamHealth.Details.class,
         ProjectionControl.Status.class,
         ProjectionControl.SegmentStatus.class,
         ShardCheckpoint.class,

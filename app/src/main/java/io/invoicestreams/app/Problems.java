@@ -38,6 +38,21 @@ public class Problems {
         return problem(400, "Bad request", e.getMessage());
     }
 
+    /** Work that a request may not make the service do now (too slow, too big, too many at once): 503, try later. */
+    private static Response unavailable(String detail) {
+        return Response.fromResponse(problem(503, "Service unavailable", detail)).header("Retry-After", "5").build();
+    }
+
+    @ServerExceptionMapper
+    public Response searchTooSlow(io.invoicestreams.projections.search.SearchResults.TimedOut e) {
+        return unavailable(e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response analyticsTooHeavy(io.invoicestreams.adapters.archive.ArchiveAnalytics.TooHeavy e) {
+        return unavailable(e.getMessage());
+    }
+
     /** A resource that does not exist, with a message that says which and why. */
     public static final class NotFound extends RuntimeException {
         public NotFound(String message) {
@@ -78,6 +93,11 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response badCredentials(io.quarkus.security.AuthenticationFailedException e) {
+        Long retryAfter = e.getAttribute(FailedAuthentications.RETRY_AFTER);
+        if (retryAfter != null) {
+            return Response.fromResponse(problem(429, "Too many requests", e.getMessage()))
+                    .header("Retry-After", Long.toString(retryAfter)).build();
+        }
         return challenge("the API key is not valid: check the " + ApiKeyAuthentication.HEADER
                 + " header or the Basic name:secret");
     }

@@ -136,7 +136,7 @@ public class QueryCommand {
             out.print(render(result, request.format()));
             err.println(result.rows().size() + " rows; " + result.filesRead() + " archive files read");
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ArchiveAnalytics.TooHeavy e) {
             err.println("invoice-streams: " + request.kind() + ": " + e.getMessage());
             return 1;
         }

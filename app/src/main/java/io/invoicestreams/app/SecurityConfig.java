@@ -21,6 +21,12 @@ public interface SecurityConfig {
     /** Keys that may only read, as name:secret pairs; they matter when reads are protected. */
     Optional<java.util.List<String>> readKeys();
 
+    /**
+     * Failed authentications one client address may make in a minute; beyond, it gets 429 until the minute is over.
+     */
+    @WithDefault("10")
+    int maxFailuresPerMinute();
+
     /** Reads (invoices, search, analytics, projections) need a key too. */
     @WithDefault("false")
     boolean protectReads();

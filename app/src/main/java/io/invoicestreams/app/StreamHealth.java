@@ -15,6 +15,10 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready only when the event store answers, the stream was polled successfully within the last 30 seconds, and
  * reading the stream into the store is not failing now (DynamoDB unreachable, or the store refusing batches).
+ *
+ * <p>Anyone may ask {@code /q/health}: it says UP or DOWN with counts and times only. The texts that name the
+ * account or the database (the stream ARN holds the account id, errors may hold host names) are at
+ * {@code GET /admin/health}, with an admin key ({@link #details()}).
  */
 @Readiness
 @ApplicationScoped
@@ -33,25 +37,49 @@ public class StreamHealth implements HealthCheck {
         this.store = store;
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
-        boolean storeUp = storeReachable(response);
+    /**
+     * Everything the readiness check knows, for operators.
+     *
+     * @param stream      the stream followed (its ARN, or kinesis:name); null when none is followed
+     * @param lastError   the last error of reading the stream into the store; null when none
+     * @param storeError  why the store did not answer; null when it did
+     * @param dataLoss    records trimmed from the stream before they were read; null when none
+     */
+    public record Details(boolean up, boolean storeReachable, String stream, Integer ownedShards,
+                          Instant lastSuccessfulPoll, String lastError, Instant failingSince, String dataLoss,
+                          String storeError) {
+    }
+
+    /** The readiness with every detail. */
+    public Details details() {
+        String[] storeError = new String[1];
+        boolean storeUp = storeReachable(storeError);
         SourceStatus status = lifecycle.source().map(ChangeSource::status).orElse(null);
         boolean streamUp = status != null && status.running() && status.failingSince().isEmpty()
                 && Duration.between(status.lastSuccessfulPoll(), Instant.now()).compareTo(STALE) < 0;
-        if (status != null) {
-            response.withData("stream", status.stream().orElse("none"))
-                    .withData("ownedShards", status.ownedShards())
-                    .withData("lastSuccessfulPoll", status.lastSuccessfulPoll().toString());
-            status.lastError().ifPresent(e -> response.withData("lastError", e));
-            status.failingSince().ifPresent(t -> response.withData("failingSince", t.toString()));
-            status.dataLoss().ifPresent(e -> response.withData("dataLoss", e));
+        if (status == null) {
+            return new Details(false, storeUp, null, null, null, null, null, null, storeError[0]);
         }
-        return response.withData("storeReachable", storeUp).status(storeUp && streamUp).build();
+        return new Details(storeUp && streamUp, storeUp, status.stream().orElse("none"), status.ownedShards(),
+                status.lastSuccessfulPoll(), status.lastError().orElse(null), status.failingSince().orElse(null),
+                status.dataLoss().orElse(null), storeError[0]);
     }
 
-    private boolean storeReachable(HealthCheckResponseBuilder response) {
+    @Override
+    public HealthCheckResponse call() {
+        Details d = details();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("stream-and-store");
+        if (d.ownedShards() != null) {
+            response.withData("ownedShards", d.ownedShards())
+                    .withData("lastSuccessfulPoll", d.lastSuccessfulPoll().toString())
+                    .withData("failing", d.failingSince() != null)
+                    .withData("dataLoss", d.dataLoss() != null);
+        }
+        return response.withData("storeReachable", d.storeReachable())
+                .withData("details", "GET /admin/health, with an admin key").status(d.up()).build();
+    }
+
+    private boolean storeReachable(String[] error) {
         if (!invocation.mode().runsStore()) {
             return false;
         }
@@ -60,7 +88,7 @@ public class StreamHealth implements HealthCheck {
             s.execute("SELECT 1");
             return true;
         } catch (Exception e) {
-            response.withData("storeError", e.getMessage() == null ? e.toString() : e.getMessage());
+            error[0] = e.getMessage() == null ? e.toString() : e.getMessage();
             return false;
         }
     }

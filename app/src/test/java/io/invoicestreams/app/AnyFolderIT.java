@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged service started with {@code java -jar} from a folder that is not the repository (issue 18): it finds
- * the DynamoDB Local that the build laid out next to it, with no setting pointing there, starts it on the loopback
- * address only, and becomes ready.
+ * the DynamoDB Local that the build laid out next to it, with no setting pointing there, starts it, the embedded SQS
+ * and its HTTP API on the loopback address only, and becomes ready.
  */
 class AnyFolderIT {
 
@@ -30,14 +30,21 @@ class AnyFolderIT {
             service.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(service::ready);
 
+            String output = Files.readString(log);
             var listens = java.util.regex.Pattern.compile("DynamoDB Local listens on 127\\.0\\.0\\.1:(\\d+)")
-                    .matcher(Files.readString(log));
+                    .matcher(output);
             assertThat(listens.find()).as("the log says where DynamoDB Local listens").isTrue();
-            int port = Integer.parseInt(listens.group(1));
-            // Issue 18: on the loopback address only, not on every interface.
-            assertThat(io.invoicestreams.adapters.support.Listening.addresses(port)).isNotEmpty()
-                    .allSatisfy(address -> assertThat(io.invoicestreams.adapters.support.Listening.loopback(address))
-                            .as(address).isTrue());
+            var sqs = java.util.regex.Pattern.compile(
+                    "ElasticMQ \\(SQS\\) runs in this JVM at http://127\\.0\\.0\\.1:(\\d+)").matcher(output);
+            assertThat(sqs.find()).as("the log says where the embedded SQS listens").isTrue();
+            // Issue 18: DynamoDB Local, the embedded SQS and the HTTP API on the loopback address only, as the
+            // kernel's table of listening sockets shows, not on every interface.
+            for (int port : new int[]{Integer.parseInt(listens.group(1)), Integer.parseInt(sqs.group(1)),
+                    service.port()}) {
+                assertThat(io.invoicestreams.adapters.support.Listening.addresses(port)).as("port " + port)
+                        .isNotEmpty().allSatisfy(address -> assertThat(
+                                io.invoicestreams.adapters.support.Listening.loopback(address)).as(address).isTrue());
+            }
             assertThat(service.get("/projections").statusCode()).isEqualTo(200);
         }
     }

@@ -72,7 +72,7 @@ class BootstrapIT {
 
         ServiceChecks.createSchema(schema);
         elasticMq = EmbeddedSqs.start(0);
-        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
+        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
         Path data = Files.createTempDirectory("boot-" + run);
         Map<String, String> settings = ServiceChecks.withSharedQueues(ServiceChecks.settings(data, "Boot", run,
                 local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema),

@@ -163,7 +163,7 @@ class CrashAnywhereIT {
     void ten_sigkills_during_twenty_thousand_changes_lose_nothing_and_double_nothing() throws Exception {
         ServiceChecks.createSchema(schema);
         elasticMq = EmbeddedSqs.start(0);
-        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
+        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
         Path data = Files.createTempDirectory("crash-" + run);
         Map<String, String> settings = ServiceChecks.withSharedQueues(ServiceChecks.settings(data, "Crash", run,
                 local.endpoint().orElseThrow(), TestDatabases.PG_URL + "?currentSchema=" + schema),

@@ -39,6 +39,7 @@ public class InMemoryPorts {
         public Map<String, String> getConfigOverrides() {
             return Map.of("invoice.dynamodb.local.enabled", "false",
                     "invoice.dynamodb.endpoint", "http://127.0.0.1:9",
+                    "invoice.aws.endpoint-credentials", "local",
                     "invoice.notifications.enabled", "false");
         }
     }

@@ -97,8 +97,8 @@ class KinesisSourceIT {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> ServiceChecks.totalsMatch(service, sums));
         Duration firstCatchUp = Duration.between(started, Instant.now());
-        JsonNode ready = ServiceChecks.JSON.readTree(service.get("/q/health/ready").body());
-        assertThat(ready.toString()).contains("kinesis:" + stream);
+        JsonNode ready = ServiceChecks.JSON.readTree(service.get("/admin/health").body());
+        assertThat(ready.get("stream").asText()).isEqualTo("kinesis:" + stream);
 
         service.kill();
         for (int i = 100; i < 150; i++) {

@@ -162,4 +162,47 @@ class RestFuzzTest {
         check("a wrong method", Api.admin().delete("/projections"));
         assertThat(failures).isEmpty();
     }
+
+    /**
+     * Issue 18: queries that ask the service for too much (wide wildcards, thousands of clauses, ten years of
+     * analytics) get a 4xx, or a deliberate 503 with Retry-After, and the service answers the next request at once.
+     */
+    @Test
+    void heavy_queries_get_a_4xx_or_a_deliberate_503_and_the_service_stays_responsive() {
+        String fuzzies = java.util.stream.IntStream.range(1, 150).mapToObj(i -> "w" + i + "~")
+                .collect(java.util.stream.Collectors.joining(" "));
+        String clauses = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "w" + i)
+                .collect(java.util.stream.Collectors.joining(" OR "));
+        List<String> texts = List.of("*", "*a*", "?*", "*:*", "[a TO z]", "/.*/", "/(a|b)*c{1000}/", fuzzies,
+                clauses, "a".repeat(1001), "\"" + "a ".repeat(400) + "\"~100000");
+        for (String text : texts) {
+            heavy("GET /search q=" + abbreviate(text), Api.admin().queryParam("q", text).get("/search"));
+        }
+        heavy("ten years of daily analytics", Api.admin().queryParams(Map.of("from", "2016-01-01", "to",
+                "2026-01-01")).get("/analytics/daily"));
+        heavy("a run rate over ten years", Api.admin().queryParam("days", "3660").get("/analytics/run-rate"));
+        Response daily = Api.admin().queryParams(Map.of("from", "2016-01-01", "to", "2026-01-01"))
+                .get("/analytics/daily");
+        assertThat(daily.statusCode()).isEqualTo(400);
+        assertThat(daily.asString()).contains("at most 366 days");
+
+        long started = System.nanoTime();
+        Api.admin().get("/projections").then().statusCode(200);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("the next request")
+                .isLessThan(java.time.Duration.ofSeconds(2));
+        assertThat(failures).isEmpty();
+    }
+
+    /** As {@link #check}, except that a 503 is deliberate when it is problem+json with a Retry-After. */
+    private void heavy(String what, Response response) {
+        if (response.statusCode() == 503) {
+            statuses.merge(503, 1, Integer::sum);
+            if (!String.valueOf(response.contentType()).startsWith("application/problem+json")
+                    || response.header("Retry-After") == null) {
+                failures.add(what + " -> 503 without problem+json and Retry-After: " + abbreviate(response.asString()));
+            }
+            return;
+        }
+        check(what, response);
+    }
 }

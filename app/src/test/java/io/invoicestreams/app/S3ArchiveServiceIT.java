@@ -45,12 +45,13 @@ class S3ArchiveServiceIT {
         public Map<String, String> getConfigOverrides() {
             String endpoint = LocalS3.endpoint().toString();
             String bucket = "service-audit-" + UUID.randomUUID().toString().substring(0, 8);
-            try (S3Client s3 = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true)) {
+            try (S3Client s3 = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true, io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL)) {
                 s3.createBucket(b -> b.bucket(bucket));
             }
             return Map.of("invoice.archive.s3.bucket", bucket,
                     "invoice.archive.s3.endpoint", endpoint,
                     "invoice.archive.s3.path-style", "true",
+                    "invoice.aws.endpoint-credentials", "local",
                     "invoice.data-dir", "target/test-data-s3",
                     "invoice.store.url", "jdbc:h2:mem:app-test-s3;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                             + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
@@ -73,7 +74,7 @@ class S3ArchiveServiceIT {
 
     private S3Client s3() {
         bucket = config.s3().bucket().orElseThrow();
-        return S3Archive.client(config.s3().endpoint(), Optional.empty(), true);
+        return S3Archive.client(config.s3().endpoint(), Optional.empty(), true, io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
     }
 
     @Test

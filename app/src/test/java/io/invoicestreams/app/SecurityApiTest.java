@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @io.quarkus.test.junit.TestProfile(InMemoryPorts.Profile.class)
 class SecurityApiTest {
 
-    private static final String[] ADMIN_GETS = {"/admin/parked", "/admin/dlq/totals"};
+    private static final String[] ADMIN_GETS = {"/admin/parked", "/admin/dlq/totals", "/admin/health", "/admin/outbox"};
 
     private static String basic(String name, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((name + ":" + secret).getBytes(StandardCharsets.UTF_8));

@@ -43,6 +43,7 @@ final class ServiceChecks {
         settings.put("invoice.read-models.country-verification.table", name + "Action_" + run);
         settings.put("invoice.dynamodb.local.enabled", "false");
         settings.put("invoice.dynamodb.endpoint", dynamoDb.toString());
+        settings.put("invoice.aws.endpoint-credentials", "local"); // the test's emulators check no key
         settings.put("invoice.store.url", storeUrl);
         settings.put("invoice.store.user", TestDatabases.PG_USER);
         return settings;

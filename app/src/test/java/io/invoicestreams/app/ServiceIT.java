@@ -49,7 +49,15 @@ class ServiceIT {
             assertThat(r.document().vendorName()).contains("Vendor1 Inc");
         });
 
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        // Anyone learns UP or DOWN; the stream's ARN (the account id) only with an admin key.
+        String open = given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks[0].data.ownedShards", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .extract().asString();
+        assertThat(open).doesNotContain("arn:aws:dynamodb").doesNotContain("lastError");
+        given().get("/admin/health").then().statusCode(401);
+        Api.admin().get("/admin/health").then().statusCode(200).body("up", equalTo(true))
+                .body("stream", org.hamcrest.Matchers.startsWith("arn:aws:dynamodb:"))
+                .body("storeReachable", equalTo(true));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("invoice_events_stored_total"))
                 .body(containsString("invoice_stream_lag_seconds{shard=\"shardId-"))

@@ -43,6 +43,11 @@ final class ServiceProcess implements AutoCloseable {
         this.settings.putIfAbsent("invoice.security.admin-keys", "it:" + ADMIN_KEY);
     }
 
+    /** The HTTP port the service listens on. */
+    int port() {
+        return port;
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -103,7 +103,7 @@ class TwoServicesIT {
     void two_services_split_the_work_and_one_takes_it_all_when_the_other_is_killed() throws Exception {
         ServiceChecks.createSchema(schema);
         elasticMq = EmbeddedSqs.start(0);
-        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
+        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
         List<Path> archives = new ArrayList<>();
         for (String name : List.of("a", "b")) {
             Path data = Files.createTempDirectory("two-" + name + "-" + run);

@@ -72,7 +72,44 @@ public final class ArchiveAnalytics {
         List<Path> files(LocalDate from, LocalDate to);
     }
 
+    /**
+     * What one query may use, so that a heavy one (ten years, a cross join) cannot take the service with it.
+     *
+     * @param memoryLimit DuckDB's {@code memory_limit} per query, such as {@code 512MB}
+     * @param threads     DuckDB's threads per query
+     * @param timeout     the longest a query (with loading its days) may run before it is cancelled
+     * @param concurrent  queries at once; one more is refused at once
+     */
+    public record Limits(String memoryLimit, int threads, java.time.Duration timeout, int concurrent) {
+        public Limits {
+            if (memoryLimit == null || !memoryLimit.matches("\\d{1,6}\\s?(KB|MB|GB)")) {
+                throw new IllegalArgumentException("the memory limit must be a number with KB, MB or GB, was '"
+                        + memoryLimit + "'");
+            }
+            if (threads < 1 || concurrent < 1 || timeout == null || !timeout.isPositive()) {
+                throw new IllegalArgumentException("threads, concurrent queries and the timeout must be positive");
+            }
+        }
+
+        public static Limits defaults() {
+            return new Limits("512MB", 1, java.time.Duration.ofSeconds(30), 2);
+        }
+    }
+
+    /** The query asked for more than its limits allow now: too long, too much memory, or too many at once. */
+    public static final class TooHeavy extends RuntimeException {
+        public TooHeavy(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("archive-query-timer").factory());
+
     private final Source source;
+    private final Limits limits;
+    private final java.util.concurrent.Semaphore running;
 
     /** Over a local archive folder; {@code prefix} is the objects' key prefix, such as {@code Invoice/}. */
     public ArchiveAnalytics(Path root, String prefix) {
@@ -80,7 +117,23 @@ public final class ArchiveAnalytics {
     }
 
     public ArchiveAnalytics(Source source) {
+        this(source, Limits.defaults());
+    }
+
+    public ArchiveAnalytics(Source source, Limits limits) {
         this.source = Objects.requireNonNull(source, "source");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.running = new java.util.concurrent.Semaphore(limits.concurrent());
+    }
+
+    /** Queries running now. */
+    public int running() {
+        return limits.concurrent() - running.availablePermits();
+    }
+
+    /** The same archive under other limits. */
+    public ArchiveAnalytics withLimits(Limits other) {
+        return new ArchiveAnalytics(source, other);
     }
 
     /** Runs one read-only SELECT (or WITH … SELECT) over the whole archive. */
@@ -226,9 +279,29 @@ public final class ArchiveAnalytics {
     }
 
     private Result run(List<Path> files, String sql, List<Object> parameters) {
+        if (!running.tryAcquire()) {
+            throw new TooHeavy(limits.concurrent() + " archive queries run now, as many as allowed; try again"
+                    + " shortly", null);
+        }
+        java.util.concurrent.atomic.AtomicReference<Statement> current = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> deadline = TIMER.schedule(() -> {
+            timedOut.set(true);
+            Statement statement = current.get();
+            if (statement != null) {
+                try {
+                    statement.cancel();
+                } catch (SQLException ignored) {
+                    // it ended meanwhile
+                }
+            }
+        }, limits.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try (Connection duck = openDuckDb()) {
             try (Statement s = duck.createStatement()) {
+                current.set(s);
                 s.execute("SET TimeZone = 'UTC'");
+                s.execute("SET memory_limit = '" + limits.memoryLimit() + "'");
+                s.execute("SET threads = " + limits.threads());
                 if (files.isEmpty()) {
                     s.execute("CREATE TABLE archive (" + COLUMNS.substring(1, COLUMNS.length() - 1)
                             .replaceAll("(\\w+): '([^']+)'", "\"$1\" $2") + ")");
@@ -245,6 +318,10 @@ public final class ArchiveAnalytics {
                 s.execute("SET lock_configuration = true");
             }
             try (PreparedStatement ps = duck.prepareStatement(sql)) {
+                current.set(ps);
+                if (timedOut.get()) {
+                    throw new SQLException("INTERRUPT: the deadline passed while the archive was loaded");
+                }
                 for (int i = 0; i < parameters.size(); i++) {
                     ps.setObject(i + 1, parameters.get(i));
                 }
@@ -267,7 +344,19 @@ public final class ArchiveAnalytics {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalArgumentException("the query failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+            String first = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            if (timedOut.get()) {
+                throw new TooHeavy("the query ran longer than " + limits.timeout().toMillis() + " ms over "
+                        + files.size() + " archive files and was cancelled; narrow its days or its work", e);
+            }
+            if (first.contains("Out of Memory")) {
+                throw new TooHeavy("the query needs more memory than its limit (" + limits.memoryLimit() + ") over "
+                        + files.size() + " archive files; narrow its days or its work", e);
+            }
+            throw new IllegalArgumentException("the query failed: " + first, e);
+        } finally {
+            deadline.cancel(false);
+            running.release();
         }
     }
 }

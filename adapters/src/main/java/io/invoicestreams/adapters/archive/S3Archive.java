@@ -1,16 +1,14 @@
 package io.invoicestreams.adapters.archive;
 
+import io.invoicestreams.adapters.aws.EndpointCredentials;
 import io.invoicestreams.projections.audit.AuditArchive;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -32,15 +30,13 @@ public final class S3Archive implements AuditArchive, AutoCloseable {
      * A client for AWS (region and credentials from the default chain), or for an S3-compatible endpoint such as
      * s3proxy or MinIO, which take path-style requests.
      */
-    public static S3Client client(Optional<URI> endpoint, Optional<String> region, boolean pathStyle) {
+    public static S3Client client(Optional<URI> endpoint, Optional<String> region, boolean pathStyle,
+                                  EndpointCredentials credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
                 .forcePathStyle(pathStyle)
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(2)));
-        endpoint.ifPresent(e -> builder.endpointOverride(e)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
-        region.or(() -> endpoint.map(e -> "us-east-1")).map(Region::of).ifPresent(builder::region);
-        return builder.build();
+        return credentials.apply(builder, endpoint, region).build();
     }
 
     @Override

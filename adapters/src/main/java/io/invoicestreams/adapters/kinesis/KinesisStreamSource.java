@@ -1,5 +1,6 @@
 package io.invoicestreams.adapters.kinesis;
 
+import io.invoicestreams.adapters.aws.EndpointCredentials;
 import io.invoicestreams.adapters.Failures;
 import io.invoicestreams.adapters.source.ChangeSource;
 import io.invoicestreams.adapters.source.SourceStatus;
@@ -20,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -72,7 +70,8 @@ public final class KinesisStreamSource implements ChangeSource {
      */
     public record Settings(String streamName, String applicationName, String workerId, Optional<URI> kinesisEndpoint,
                            Optional<URI> leaseEndpoint, Optional<String> region, Duration failover,
-                           Duration idleBetweenReads, Duration maxErrorBackoff) {
+                           Duration idleBetweenReads, Duration maxErrorBackoff, EndpointCredentials kinesisCredentials,
+                           EndpointCredentials leaseCredentials) {
         public Settings {
             Objects.requireNonNull(streamName, "streamName");
             Objects.requireNonNull(applicationName, "applicationName");
@@ -103,10 +102,13 @@ public final class KinesisStreamSource implements ChangeSource {
         this.records = Objects.requireNonNull(records, "records");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.kinesis = client(KinesisAsyncClient.builder(), settings.kinesisEndpoint(), settings.region());
-        this.leases = client(DynamoDbAsyncClient.builder(), settings.leaseEndpoint(), settings.region());
+        this.kinesis = client(KinesisAsyncClient.builder(), settings.kinesisEndpoint(), settings.region(),
+                settings.kinesisCredentials());
+        this.leases = client(DynamoDbAsyncClient.builder(), settings.leaseEndpoint(), settings.region(),
+                settings.leaseCredentials());
         // KCL needs a CloudWatch client; with the null metrics factory it never calls it.
-        this.cloudWatch = client(CloudWatchAsyncClient.builder(), settings.leaseEndpoint(), settings.region());
+        this.cloudWatch = client(CloudWatchAsyncClient.builder(), settings.leaseEndpoint(), settings.region(),
+                settings.leaseCredentials());
         ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, leases,
                 cloudWatch, settings.workerId(), new Processors());
         long failover = settings.failover().toMillis();
@@ -136,13 +138,10 @@ public final class KinesisStreamSource implements ChangeSource {
      */
     private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
             & software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder<B, C>, C> C client(
-            B builder, Optional<URI> endpoint, Optional<String> region) {
+            B builder, Optional<URI> endpoint, Optional<String> region, EndpointCredentials credentials) {
         builder.httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
                 .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1).maxConcurrency(64));
-        endpoint.ifPresent(e -> builder.endpointOverride(e)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
-        region.or(() -> endpoint.map(e -> Region.US_EAST_1.id())).map(Region::of).ifPresent(builder::region);
-        return builder.build();
+        return credentials.apply(builder, endpoint, region).build();
     }
 
     /**

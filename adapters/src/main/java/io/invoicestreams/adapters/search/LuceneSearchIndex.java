@@ -460,13 +460,35 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         }
     }
 
+    /**
+     * The most terms one wildcard, fuzzy, regular-expression or range part of a query may match; more is refused with
+     * 400, since each term is a posting list to read.
+     */
+    public static final int MAX_EXPANSION = 10_000;
+
+    /** The longest one query may search before it is given up (503). */
+    private volatile java.time.Duration searchTimeout = java.time.Duration.ofSeconds(5);
+
+    /** Sets the longest time one query may take. */
+    public LuceneSearchIndex searchTimeout(java.time.Duration timeout) {
+        if (!timeout.isPositive()) {
+            throw new IllegalArgumentException("the search timeout must be positive, was " + timeout);
+        }
+        this.searchTimeout = timeout;
+        return this;
+    }
+
     @Override
     public SearchResults search(SearchQuery q) {
         Query query = query(q);
         SearcherManager searchers = live.searchers;
         try {
-            IndexSearcher searcher = searchers.acquire();
+            IndexSearcher shared = searchers.acquire();
             try {
+                // A searcher of its own, cheap to make, so that its time limit is this query's alone.
+                IndexSearcher searcher = new IndexSearcher(shared.getIndexReader());
+                searcher.setTimeout(new org.apache.lucene.index.QueryTimeoutImpl(searchTimeout.toMillis()));
+                checkExpansion(searcher, query);
                 Sort sort = new Sort(SortField.FIELD_SCORE, new SortField("id", SortField.Type.STRING));
                 FacetsCollectorManager.FacetsResult result = q.next() == null
                         ? FacetsCollectorManager.search(searcher, query, q.limit() + 1, sort, true,
@@ -489,12 +511,54 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
                 }
                 String next = docs.length > q.limit() ? token((FieldDoc) docs[shown - 1]) : null;
                 long total = count(searcher, query);
+                if (searcher.timedOut()) {
+                    throw new SearchResults.TimedOut("the search took longer than " + searchTimeout.toMillis()
+                            + " ms and was given up; narrow the query or try again");
+                }
                 return new SearchResults(total, hits, facetCounts(searcher, result), next);
             } finally {
-                searchers.release(searcher);
+                searchers.release(shared);
             }
+        } catch (IndexSearcher.TooManyClauses e) {
+            throw new SearchResults.BadQuery("the query has too many clauses (at most "
+                    + IndexSearcher.getMaxClauseCount() + "); narrow it", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot search the index", e);
+        }
+    }
+
+    /** Refuses a query whose wildcard, fuzzy, regular-expression or range part matches too many terms. */
+    private static void checkExpansion(IndexSearcher searcher, Query query) throws IOException {
+        List<org.apache.lucene.search.MultiTermQuery> expanding = new ArrayList<>();
+        query.visit(new org.apache.lucene.search.QueryVisitor() {
+            @Override
+            public void consumeTermsMatching(Query q, String field,
+                                             java.util.function.Supplier<org.apache.lucene.util.automaton.ByteRunAutomaton> a) {
+                if (q instanceof org.apache.lucene.search.MultiTermQuery m) {
+                    expanding.add(m);
+                }
+            }
+
+            @Override
+            public org.apache.lucene.search.QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
+                return this;
+            }
+        });
+        for (org.apache.lucene.search.MultiTermQuery m : expanding) {
+            long matched = 0;
+            for (org.apache.lucene.index.LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                org.apache.lucene.index.Terms terms = leaf.reader().terms(m.getField());
+                if (terms == null) {
+                    continue;
+                }
+                org.apache.lucene.index.TermsEnum matching = m.getTermsEnum(terms);
+                while (matching.next() != null) {
+                    if (++matched > MAX_EXPANSION) {
+                        throw new SearchResults.BadQuery("'" + m.toString(m.getField()) + "' matches more than "
+                                + MAX_EXPANSION + " terms; narrow it", null);
+                    }
+                }
+            }
         }
     }
 
@@ -534,6 +598,9 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
                 b.add(parser.parse(q.text()), BooleanClause.Occur.MUST);
             } catch (ParseException e) {
                 throw new SearchResults.BadQuery(firstLine(e.getMessage()), e);
+            } catch (org.apache.lucene.util.automaton.TooComplexToDeterminizeException
+                     | IndexSearcher.TooManyClauses e) {
+                throw new SearchResults.BadQuery("the query is too complex: " + firstLine(e.getMessage()), e);
             }
         } else {
             b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);

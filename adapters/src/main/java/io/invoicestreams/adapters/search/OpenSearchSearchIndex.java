@@ -65,20 +65,105 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
     private final IndexGenerations generations;
     private final ObjectMapper json = InvoiceJson.objectMapper();
 
-    /** Connects and makes sure the read alias points at an index, creating the first generation if none does. */
+    /**
+     * How the index authenticates: not at all (a private cluster), HTTP Basic (the security plugin's internal users),
+     * or AWS SigV4 (Amazon OpenSearch Service, with the AWS SDK's default credentials).
+     */
+    public sealed interface Access {
+        /** No authentication. */
+        record None() implements Access {
+        }
+
+        /** HTTP Basic on every request. */
+        record Basic(String user, String password) implements Access {
+            public Basic {
+                if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+                    throw new IllegalArgumentException("basic authentication needs a user and a password");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Basic[user=" + user + "]"; // never the password
+            }
+        }
+
+        /**
+         * AWS SigV4 over HTTPS, signed for {@code service} ({@code es} for domains, {@code aoss} for serverless).
+         *
+         * @param http the AWS SDK HTTP client to send with; null for the SDK's URL-connection client
+         */
+        record SigV4(software.amazon.awssdk.regions.Region region, String service,
+                     software.amazon.awssdk.http.SdkHttpClient http) implements Access {
+            public SigV4 {
+                Objects.requireNonNull(region, "region");
+                if (!"es".equals(service) && !"aoss".equals(service)) {
+                    throw new IllegalArgumentException("the signing service must be es or aoss, was " + service);
+                }
+            }
+        }
+    }
+
+    /** The shards and replicas of each new generation. */
+    public record Layout(int shards, int replicas) {
+        public Layout {
+            if (shards < 1 || replicas < 0) {
+                throw new IllegalArgumentException("shards must be 1 or more and replicas 0 or more, were " + shards
+                        + " and " + replicas);
+            }
+        }
+
+        public static Layout single() {
+            return new Layout(1, 0);
+        }
+    }
+
+    private final Layout layout;
+
+    /** Connects without authentication, one shard and no replica: a development or test cluster. */
     public OpenSearchSearchIndex(URI endpoint, String name) {
+        this(endpoint, name, new Access.None(), Layout.single());
+    }
+
+    /** Connects and makes sure the read alias points at an index, creating the first generation if none does. */
+    public OpenSearchSearchIndex(URI endpoint, String name, Access access, Layout layout) {
         this.alias = Objects.requireNonNull(name, "name");
         this.buildingAlias = name + "-building";
-        this.transport = ApacheHttpClient5TransportBuilder
-                .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
-                .setMapper(new JacksonJsonpMapper(json))
-                .build();
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.transport = transport(endpoint, access, new JacksonJsonpMapper(json));
         this.client = new OpenSearchClient(transport);
         try {
             this.generations = new IndexGenerations(new Aliases());
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException("cannot reach OpenSearch at " + endpoint, e.getCause());
+            throw new UncheckedIOException("cannot reach OpenSearch at " + endpoint + ": "
+                    + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    private static OpenSearchTransport transport(URI endpoint, Access access, JacksonJsonpMapper mapper) {
+        return switch (access) {
+            case Access.None none -> ApacheHttpClient5TransportBuilder
+                    .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                    .setMapper(mapper).build();
+            case Access.Basic basic -> ApacheHttpClient5TransportBuilder
+                    .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                    .setMapper(mapper)
+                    .setDefaultHeaders(new org.apache.hc.core5.http.Header[]{
+                            new org.apache.hc.core5.http.message.BasicHeader("Authorization", "Basic "
+                                    + Base64.getEncoder().encodeToString((basic.user() + ":" + basic.password())
+                                    .getBytes(StandardCharsets.UTF_8)))})
+                    .build();
+            case Access.SigV4 sigV4 -> {
+                if (!"https".equals(endpoint.getScheme())) {
+                    throw new IllegalArgumentException("AWS SigV4 needs an https:// endpoint, was " + endpoint);
+                }
+                String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
+                yield new org.opensearch.client.transport.aws.AwsSdk2Transport(sigV4.http() != null ? sigV4.http()
+                        : software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder().build(), host, sigV4.service(),
+                        sigV4.region(), org.opensearch.client.transport.aws.AwsSdk2TransportOptions.builder()
+                        .setMapper(mapper).build());
+            }
+        };
     }
 
     /** The generations as indexes {@code {name}-000001}, … and the aliases as OpenSearch aliases. */
@@ -188,7 +273,7 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
 
     private void createIndex(String index) throws IOException {
         client.indices().create(c -> c.index(index)
-                .settings(s -> s.numberOfShards(1).numberOfReplicas(0)
+                .settings(s -> s.numberOfShards(layout.shards()).numberOfReplicas(layout.replicas())
                         .analysis(a -> a.normalizer("lowercase", n -> n.custom(cn -> cn.filter("lowercase")))))
                 .mappings(mapping()));
     }

@@ -157,4 +157,57 @@ class ArchiveAnalyticsTest {
         assertThat(empty.query("select count(*) from archive").rows().getFirst().getFirst()).isEqualTo(0L);
         assertThat(empty.daily(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02"), true).days()).isEmpty();
     }
+
+    /** A query that runs for minutes: ten billion rows summed, with no file read. */
+    private static final String ENDLESS = "select sum(i) from range(10000000000) t(i)";
+
+    @Test
+    void a_query_past_its_time_is_cancelled_with_a_clear_refusal_and_the_next_query_runs() {
+        ArchiveAnalytics limited = analytics.withLimits(new ArchiveAnalytics.Limits("512MB", 1,
+                Duration.ofMillis(300), 2));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> limited.query(ENDLESS)).isInstanceOf(ArchiveAnalytics.TooHeavy.class)
+                .hasMessageContaining("ran longer than 300 ms").hasMessageContaining("cancelled");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("cancelled, not run to its end")
+                .isLessThan(Duration.ofSeconds(20));
+        assertThat(analytics.query("select count(*) from archive where eventType = 'TransactionRemoved'").rows()
+                .getFirst().getFirst()).isEqualTo(300L);
+    }
+
+    @Test
+    void a_query_over_its_memory_is_refused_and_not_blamed_on_the_caller() {
+        ArchiveAnalytics small = analytics.withLimits(new ArchiveAnalytics.Limits("1MB", 1, Duration.ofSeconds(30), 2));
+        assertThatThrownBy(() -> small.query("select string_agg(document::varchar, ',') from archive a,"
+                + " archive b")).isInstanceOf(ArchiveAnalytics.TooHeavy.class)
+                .hasMessageContaining("more memory than its limit (1MB)");
+    }
+
+    @Test
+    void one_query_more_than_allowed_at_once_is_refused_at_once() throws Exception {
+        ArchiveAnalytics one = analytics.withLimits(new ArchiveAnalytics.Limits("512MB", 1, Duration.ofSeconds(5), 1));
+        java.util.concurrent.CompletableFuture<Throwable> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        one.query(ENDLESS);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> one.running() == 1);
+        assertThatThrownBy(() -> one.query("select 1")).isInstanceOf(ArchiveAnalytics.TooHeavy.class)
+                .hasMessage("1 archive queries run now, as many as allowed; try again shortly");
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(ArchiveAnalytics.TooHeavy.class);
+        assertThat(one.running()).isZero();
+        assertThat(one.query("select 42").rows().getFirst().getFirst()).isEqualTo(42);
+    }
+
+    @Test
+    void limits_outside_their_range_are_refused() {
+        assertThatThrownBy(() -> new ArchiveAnalytics.Limits("lots", 1, Duration.ofSeconds(1), 1))
+                .hasMessageContaining("a number with KB, MB or GB, was 'lots'");
+        assertThatThrownBy(() -> new ArchiveAnalytics.Limits("1GB", 0, Duration.ofSeconds(1), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

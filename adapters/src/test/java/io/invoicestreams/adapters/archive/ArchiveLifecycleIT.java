@@ -65,7 +65,7 @@ class ArchiveLifecycleIT {
     @Nested
     class OnS3 {
 
-        private final S3Client s3 = S3Archive.client(Optional.of(LocalS3.lifecycleEndpoint()), Optional.empty(), true);
+        private final S3Client s3 = S3Archive.client(Optional.of(LocalS3.lifecycleEndpoint()), Optional.empty(), true, io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
         private final String bucket = "audit-" + UUID.randomUUID().toString().substring(0, 8);
 
         private Map<String, LifecycleRule> rules() {
@@ -124,7 +124,7 @@ class ArchiveLifecycleIT {
 
     @Test
     void a_store_without_lifecycle_support_is_a_clear_refusal() {
-        try (S3Client s3proxy = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true)) {
+        try (S3Client s3proxy = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true, io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL)) {
             String bucket = "audit-" + UUID.randomUUID().toString().substring(0, 8);
             s3proxy.createBucket(b -> b.bucket(bucket));
 

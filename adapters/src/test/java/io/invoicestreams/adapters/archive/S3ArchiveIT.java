@@ -29,7 +29,7 @@ class S3ArchiveIT {
 
     @BeforeEach
     void setUp() {
-        s3 = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true);
+        s3 = S3Archive.client(Optional.of(LocalS3.endpoint()), Optional.empty(), true, io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
         bucket = "audit-" + UUID.randomUUID().toString().substring(0, 8);
         spool = new JdbcArchiveSpool(TestDatabases.H2.fresh(), Clock.systemUTC());
         spool.createSchema();

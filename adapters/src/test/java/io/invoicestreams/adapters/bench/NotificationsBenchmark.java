@@ -37,7 +37,7 @@ public final class NotificationsBenchmark {
         Path report = Path.of(args.length > 0 ? args[0] : "../docs/benchmarks.md");
         try (EmbeddedSqs elasticMq = EmbeddedSqs.start(0);
              SqsClient sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()),
-                     Optional.empty())) {
+                     Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL)) {
             EventHistory history = new EventHistory();
             for (int i = 0; i < INVOICES; i++) {
                 history.recorded(Integer.toString(3_000_000 + i), "T1", "$" + (10 + i % 90), "USA");

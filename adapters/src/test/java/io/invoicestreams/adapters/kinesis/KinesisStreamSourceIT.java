@@ -56,7 +56,9 @@ class KinesisStreamSourceIT {
                 java.util.Currency.getInstance("USD"), StreamMetrics.NONE,
                 new KinesisStreamSource.Settings(stream, "invoice-streams-" + run, "worker-" + sources.size(),
                         Optional.of(LocalKinesis.endpoint()), LocalDynamoDb.clients().endpoint(), Optional.empty(),
-                        Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2)),
+                        Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2),
+                        io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL,
+                        io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL),
                 Clock.systemUTC());
         sources.add(source);
         source.start();

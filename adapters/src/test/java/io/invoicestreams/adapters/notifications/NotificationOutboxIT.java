@@ -51,7 +51,7 @@ class NotificationOutboxIT {
     @BeforeAll
     static void startElasticMq() {
         elasticMq = EmbeddedSqs.start(0);
-        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty());
+        sqs = DynamoDbClients.configure(SqsClient.builder(), Optional.of(elasticMq.endpoint()), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
     }
 
     @AfterAll

@@ -66,7 +66,7 @@ class SnsChannelContractTest {
         });
         server.start();
         sns = DynamoDbClients.configure(SnsClient.builder(),
-                Optional.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())), Optional.empty());
+                Optional.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
     }
 
     @AfterEach

@@ -143,4 +143,39 @@ class LuceneSearchIndexTest extends SearchIndexContract {
         index.apply(List.of(upsert("live", "laptops", 5)));
         assertThat(index.search(SearchQuery.text("laptops")).total()).isEqualTo(2);
     }
+
+    /**
+     * Issue 18: a query that would make the index read too much is refused with a reason (400), one that runs past
+     * its time is given up (503), and the index answers the next query as before.
+     */
+    @Test
+    void wide_wildcards_exploding_fuzzies_and_slow_searches_are_refused_and_the_index_still_answers(
+            @TempDir Path folder) {
+        LuceneSearchIndex index = open(folder);
+        List<SearchWrite> writes = new ArrayList<>();
+        for (int i = 0; i <= LuceneSearchIndex.MAX_EXPANSION; i++) {
+            writes.add(upsert("t" + i, "k" + i, 1));
+        }
+        index.apply(writes);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.search(SearchQuery.text("k*")))
+                .isInstanceOf(io.invoicestreams.projections.search.SearchResults.BadQuery.class)
+                .hasMessageContaining("matches more than 10000 terms");
+        String fuzzies = java.util.stream.IntStream.range(1, 150).mapToObj(i -> "k" + i + "~")
+                .collect(java.util.stream.Collectors.joining(" "));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.search(SearchQuery.text(fuzzies)))
+                .isInstanceOf(io.invoicestreams.projections.search.SearchResults.BadQuery.class)
+                .hasMessageContaining("too many clauses");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SearchQuery.text("k".repeat(1001)))
+                .hasMessageContaining("at most 1000 characters");
+
+        index.searchTimeout(java.time.Duration.ofNanos(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.search(SearchQuery.text("k1*")))
+                .isInstanceOf(io.invoicestreams.projections.search.SearchResults.TimedOut.class)
+                .hasMessageContaining("took longer than 0 ms");
+
+        index.searchTimeout(java.time.Duration.ofSeconds(5));
+        assertThat(index.search(SearchQuery.text("k1000*")).total()).as("k1000 and k10000").isEqualTo(2);
+        assertThat(index.search(SearchQuery.text("k1~")).total()).isPositive();
+    }
 }

@@ -60,7 +60,7 @@ public final class LocalKinesis {
     }
 
     public static KinesisClient client() {
-        return DynamoDbClients.configure(KinesisClient.builder(), Optional.of(endpoint()), Optional.empty());
+        return DynamoDbClients.configure(KinesisClient.builder(), Optional.of(endpoint()), Optional.empty(), io.invoicestreams.adapters.aws.EndpointCredentials.LOCAL);
     }
 
     /** {@code .ci/node/node_modules/.bin/kinesalite} of the project, installed with npm when missing. */

@@ -97,12 +97,13 @@ public class AuditArchiveAssembly {
 
     @Produces
     @Singleton
-    Storage storage(ArchiveConfig config, DataDir data) {
+    Storage storage(ArchiveConfig config, DataDir data, io.invoicestreams.app.InvoiceStreamsConfig service) {
         var s3 = config.s3();
         Path folder = config.localDir().filter(d -> !d.isBlank()).map(Path::of)
                 .orElse(data.resolve("archive"));
         Optional<String> bucket = s3.bucket().filter(b -> !b.isBlank());
-        return new Storage(bucket.map(b -> S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle())), bucket,
+        return new Storage(bucket.map(b -> S3Archive.client(s3.endpoint(), s3.region(), s3.pathStyle(),
+                        service.aws().endpointCredentials())), bucket,
                 folder);
     }
 
@@ -112,10 +113,19 @@ public class AuditArchiveAssembly {
 
     @Produces
     @Singleton
-    ArchiveAnalytics analytics(Storage storage, ArchiveFlusher.Settings settings, DataDir data) {
+    ArchiveAnalytics analytics(Storage storage, ArchiveFlusher.Settings settings, DataDir data, AnalyticsConfig a) {
+        ArchiveAnalytics.Limits limits;
+        try {
+            limits = new ArchiveAnalytics.Limits(a.memoryLimit(), a.threads(), a.timeout(), a.maxConcurrent());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invoice.analytics: " + e.getMessage(), e);
+        }
+        if (a.maxDays() < 1) {
+            throw new IllegalArgumentException("invoice.analytics.max-days must be 1 or more, was " + a.maxDays());
+        }
         return storage.s3().map(s3 -> new ArchiveAnalytics(new S3ArchiveCache(s3, storage.bucket().orElseThrow(),
                         settings.prefix(), data.resolve("archive-cache"))))
-                .orElseGet(() -> new ArchiveAnalytics(storage.folder(), settings.prefix()));
+                .orElseGet(() -> new ArchiveAnalytics(storage.folder(), settings.prefix())).withLimits(limits);
     }
 
     @Produces

@@ -42,8 +42,8 @@ public class DynamoDbAssembly {
         invocation.requireStore("start DynamoDB");
         var d = config.dynamodb();
         if (d.endpoint().isPresent()) {
-            return new Endpoint(new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1"))),
-                    Optional.empty());
+            return new Endpoint(new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1")),
+                    config.aws().endpointCredentials()), Optional.empty());
         }
         if (!d.local().enabled()) {
             return new Endpoint(new DynamoDbClients(Optional.empty(), d.region()), Optional.empty());

@@ -1,6 +1,7 @@
 package io.invoicestreams.app.notifications;
 
 import io.agroal.api.AgroalDataSource;
+import io.invoicestreams.adapters.aws.EndpointCredentials;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
@@ -17,6 +18,7 @@ import io.invoicestreams.adapters.notifications.SqsChannel;
 import io.invoicestreams.app.Closing;
 import io.invoicestreams.app.Command;
 import io.invoicestreams.app.Invocation;
+import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.app.eventstore.EventStoreAssembly.StoreDatabase;
 import io.invoicestreams.app.notifications.NotificationsConfig.ChannelTarget;
 import io.invoicestreams.app.Mode;
@@ -85,11 +87,11 @@ public class NotificationsAssembly {
 
     @Produces
     @Singleton
-    Channels channels(NotificationsConfig n, Invocation invocation) {
+    Channels channels(NotificationsConfig n, Invocation invocation, InvoiceStreamsConfig service) {
         if (!n.enabled() || !sendsHere(n, invocation)) {
             return Channels.none();
         }
-        Builder builder = new Builder(n);
+        Builder builder = new Builder(n, service.aws().endpointCredentials());
         try {
             Map<String, MessageChannel> targets = Map.of(ALERTS, builder.channel(ALERTS, n.alerts()),
                     PAYMENTS, builder.channel(PAYMENTS, n.payments()));
@@ -220,13 +222,15 @@ public class NotificationsAssembly {
     /** Builds the channels, starting each client once; a missing queue or topic stops the start-up. */
     private static final class Builder {
         private final NotificationsConfig n;
+        private final EndpointCredentials credentials;
         private final Map<String, String> urls = new LinkedHashMap<>();
         private SqsClient sqs;
         private SnsClient sns;
         private EmbeddedSqs embedded;
 
-        Builder(NotificationsConfig n) {
+        Builder(NotificationsConfig n, EndpointCredentials credentials) {
             this.n = n;
+            this.credentials = credentials;
         }
 
         MessageChannel channel(String name, NotificationsConfig.Channel channel) {
@@ -243,7 +247,7 @@ public class NotificationsAssembly {
                 }
                 case SNS -> {
                     if (sns == null) {
-                        sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region());
+                        sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region(), credentials);
                     }
                     yield new SnsChannel(sns, channel.topicArn().filter(a -> !a.isBlank()).orElseThrow(() ->
                             new IllegalArgumentException(key + ".target=sns needs " + key + ".topic-arn")),
@@ -262,12 +266,14 @@ public class NotificationsAssembly {
         private SqsClient sqs() {
             if (sqs == null) {
                 Optional<URI> endpoint = n.sqs().endpoint();
+                EndpointCredentials keys = credentials;
                 if (endpoint.isEmpty() && n.sqs().embedded()) {
                     embedded = EmbeddedSqs.start(n.sqs().embeddedPort());
                     endpoint = Optional.of(embedded.endpoint());
+                    keys = EndpointCredentials.LOCAL;
                     LOG.infof("ElasticMQ (SQS) runs in this JVM at %s; its queues live in memory", endpoint.get());
                 }
-                sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region());
+                sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region(), keys);
             }
             return sqs;
         }

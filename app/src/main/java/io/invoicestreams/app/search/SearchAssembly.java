@@ -27,14 +27,53 @@ public class SearchAssembly {
 
     private static final Logger LOG = Logger.getLogger(SearchAssembly.class);
 
+    private static OpenSearchSearchIndex.Access access(SearchConfig.OpenSearch o) {
+        String key = "invoice.search.opensearch.";
+        return switch (o.auth()) {
+            case NONE -> new OpenSearchSearchIndex.Access.None();
+            case BASIC -> new OpenSearchSearchIndex.Access.Basic(
+                    o.user().filter(u -> !u.isBlank()).orElseThrow(() -> new IllegalArgumentException(
+                            key + "auth=basic needs " + key + "user")),
+                    o.password().filter(p -> !p.isEmpty()).orElseThrow(() -> new IllegalArgumentException(
+                            key + "auth=basic needs " + key + "password (INVOICE_SEARCH_OPENSEARCH_PASSWORD)")));
+            case AWS_SIGV4 -> {
+                software.amazon.awssdk.regions.Region region = o.region().filter(r -> !r.isBlank())
+                        .map(software.amazon.awssdk.regions.Region::of)
+                        .orElseGet(() -> new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain()
+                                .getRegion());
+                try {
+                    yield new OpenSearchSearchIndex.Access.SigV4(region, o.signingService(), null);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key + "signing-service: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    private static OpenSearchSearchIndex.Layout layout(SearchConfig.OpenSearch o) {
+        try {
+            return new OpenSearchSearchIndex.Layout(o.shards(), o.replicas());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invoice.search.opensearch.shards and .replicas: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.time.Duration searchTimeout(SearchConfig search) {
+        if (!search.timeout().isPositive()) {
+            throw new IllegalArgumentException("invoice.search.timeout must be positive, was " + search.timeout());
+        }
+        return search.timeout();
+    }
+
     /** The search engine of the configuration; OpenSearch without an endpoint stops the start-up. */
     public static SearchIndex index(SearchConfig search, Path data) {
         return switch (search.engine()) {
             case LUCENE -> new LuceneSearchIndex(search.luceneDir().filter(d -> !d.isBlank()).map(Path::of)
-                    .orElse(data.resolve("search")));
+                    .orElse(data.resolve("search"))).searchTimeout(searchTimeout(search));
             case OPENSEARCH -> new OpenSearchSearchIndex(search.opensearch().endpoint().orElseThrow(() ->
                     new IllegalArgumentException("invoice.search.engine=opensearch needs"
-                            + " invoice.search.opensearch.endpoint")), search.opensearch().index());
+                            + " invoice.search.opensearch.endpoint")), search.opensearch().index(),
+                    access(search.opensearch()), layout(search.opensearch()));
         };
     }
 

@@ -81,7 +81,8 @@ public class SourceAssembly {
                 yield KinesisStreamSource.on(store, dynamoDb, table.tableName(), currency, metrics,
                         new KinesisStreamSource.Settings(streamName, k.applicationName(), node.value(), k.endpoint(),
                                 endpoint.clients().endpoint(), k.region().or(() -> endpoint.clients().region()),
-                                k.failover(), k.idleBetweenReads(), streamConfig.maxErrorBackoff()), clock);
+                                k.failover(), k.idleBetweenReads(), streamConfig.maxErrorBackoff(),
+                                config.aws().endpointCredentials(), endpoint.clients().credentials()), clock);
             }
         };
     }

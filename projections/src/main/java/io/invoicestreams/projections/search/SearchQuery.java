@@ -13,7 +13,14 @@ import java.math.BigDecimal;
 public record SearchQuery(String text, String country, BigDecimal minAmount, BigDecimal maxAmount, String invoice,
                           String item, BigDecimal minQuantity, int limit, String next) {
 
+    /** The longest text a query may have. */
+    public static final int MAX_TEXT = 1000;
+
     public SearchQuery {
+        if (text != null && text.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("the query text may have at most " + MAX_TEXT + " characters, had "
+                    + text.length());
+        }
         if (limit < 1 || limit > 100) {
             throw new IllegalArgumentException("limit must be between 1 and 100, was " + limit);
         }

@@ -19,10 +19,17 @@ public record SearchResults(long total, List<Hit> hits, Map<String, Map<String, 
                       String document) {
     }
 
-    /** The query could not be parsed; the message is the parser's. */
+    /** The query could not be parsed, or asks for too much (clauses, terms a wildcard matches); says which. */
     public static final class BadQuery extends IllegalArgumentException {
         public BadQuery(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The search took longer than the index allows one query; the caller may try again, or narrow it. */
+    public static final class TimedOut extends RuntimeException {
+        public TimedOut(String message) {
+            super(message);
         }
     }
 }
