@@ -56,16 +56,10 @@ public class OutboxResource {
     @GET
     public Page list(@QueryParam("offset") @DefaultValue("0") String offsetParam,
                      @QueryParam("limit") @DefaultValue("100") String limitParam) {
-        int offset = Problems.intParam("offset", offsetParam);
-        int limit = Problems.intParam("limit", limitParam);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
-        }
+        Problems.Paging page = Problems.Paging.of(offsetParam, limitParam);
         NotificationOutbox rows = rows();
-        return new Page(rows.backlog(), offset, limit, rows.unsent(offset, limit).stream().map(Message::of).toList());
+        return new Page(rows.backlog(), page.offset(), page.limit(), rows.unsent(page.offset(), page.limit()).stream()
+                .map(Message::of).toList());
     }
 
     /** Tries every waiting message now, without waiting for its backoff: after a channel was fixed. */

@@ -28,14 +28,7 @@ public class ParkedRecordsResource {
     @GET
     public Page list(@QueryParam("offset") @DefaultValue("0") String offsetParam,
                      @QueryParam("limit") @DefaultValue("100") String limitParam) {
-        int offset = Problems.intParam("offset", offsetParam);
-        int limit = Problems.intParam("limit", limitParam);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
-        }
-        return new Page(parked.count(), offset, limit, parked.list(offset, limit));
+        Problems.Paging page = Problems.Paging.of(offsetParam, limitParam);
+        return new Page(parked.count(), page.offset(), page.limit(), parked.list(page.offset(), page.limit()));
     }
 }

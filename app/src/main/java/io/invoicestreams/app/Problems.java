@@ -33,6 +33,21 @@ public class Problems {
         }
     }
 
+    /** A page's offset and limit, checked: offset 0 or more, limit 1 to 1,000. */
+    record Paging(int offset, int limit) {
+        static Paging of(String offsetParam, String limitParam) {
+            int offset = intParam("offset", offsetParam);
+            int limit = intParam("limit", limitParam);
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
+            }
+            if (limit < 1 || limit > 1000) {
+                throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
+            }
+            return new Paging(offset, limit);
+        }
+    }
+
     @ServerExceptionMapper
     public Response badInput(IllegalArgumentException e) {
         return problem(400, "Bad request", e.getMessage());
