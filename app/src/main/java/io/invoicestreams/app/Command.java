@@ -37,6 +37,9 @@ public enum Command {
     },
     DLQ("dlq", "list|retry GROUP | dlq evict GROUP ID", "The dead-letter queue of a processing group; see dlq --help.",
             Mode.REPLAY, DlqCommand.USAGE, DlqCommand::parse),
+    PARKED("parked", "list | parked redrive [ID] | parked drop ID",
+            "Stream records that never became events: list, re-drive or drop them; see parked --help.",
+            Mode.REPLAY, ParkedCommand.USAGE, ParkedCommand::parse),
     BOOTSTRAP("bootstrap", "[--page-size N]", """
             Take a table's items that its stream no longer holds into the event
             store, once, with the service stopped; see bootstrap --help.""", Mode.REPLAY, BootstrapCommand.USAGE,

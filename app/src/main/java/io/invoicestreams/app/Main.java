@@ -38,6 +38,9 @@ public class Main implements QuarkusApplication {
     DlqCommand dlq;
 
     @Inject
+    ParkedCommand parked;
+
+    @Inject
     BootstrapCommand bootstrap;
 
     public static void main(String... args) {
@@ -94,6 +97,7 @@ public class Main implements QuarkusApplication {
             case QUERY, REPORT -> query.run(QueryCommand.parse(args), System.out, System.err);
             case ARCHIVE -> archive.run(ArchiveCommand.parse(args), System.out, System.err);
             case DLQ -> dlq.run(DlqCommand.parse(args), System.out, System.err);
+            case PARKED -> parked.run(ParkedCommand.parse(args), System.out, System.err);
             case BOOTSTRAP -> bootstrap.run(BootstrapCommand.parse(args), System.out, System.err);
         };
     }

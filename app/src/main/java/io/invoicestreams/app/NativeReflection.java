@@ -57,6 +57,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         OutboxResource.Message.class,
         OutboxResource.Retried.class,
         StreamHealth.Details.class,
+        io.invoicestreams.adapters.dynamodb.ParkedRedrive.Outcome.class,
         ProjectionControl.Status.class,
         ProjectionControl.SegmentStatus.class,
         ShardCheckpoint.class,

@@ -42,7 +42,7 @@ class MainTest {
     void an_unknown_command_is_one_line_on_stderr_and_exit_2() {
         assertThat(check("rebuld")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report, archive, dlq and bootstrap (see --help)"
+                .isEqualTo("invoice-streams: unknown command 'rebuld'; commands are serve, demo, rebuild, query, report, archive, dlq, parked and bootstrap (see --help)"
                         + System.lineSeparator());
         assertThat(out.size()).isZero();
     }
@@ -61,6 +61,24 @@ class MainTest {
                 "invoice-streams: dlq: unknown dlq action 'purge'; actions are list, retry and evict; see dlq --help",
                 "invoice-streams: dlq: dlq evict takes a processing group and a dead-letter id; see dlq --help",
                 "invoice-streams: dlq: dlq needs an action (list, retry, evict) and a processing group; see dlq --help");
+    }
+
+    @Test
+    void parked_arguments_are_checked_before_anything_starts() {
+        assertThat(check("parked", "list")).isEqualTo(-1);
+        assertThat(check("parked", "redrive")).isEqualTo(-1);
+        assertThat(check("parked", "redrive", "e-1")).isEqualTo(-1);
+        assertThat(check("parked", "drop", "e-1")).isEqualTo(-1);
+        assertThat(out.size() + err.size()).isZero();
+
+        assertThat(check("parked")).isEqualTo(2);
+        assertThat(check("parked", "drop")).isEqualTo(2);
+        assertThat(check("parked", "purge")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "invoice-streams: parked: parked needs an action: list, redrive or drop; see parked --help",
+                "invoice-streams: parked: parked drop takes one event id; see parked --help",
+                "invoice-streams: parked: unknown parked action 'purge'; actions are list, redrive and drop; see"
+                        + " parked --help");
     }
 
     @Test

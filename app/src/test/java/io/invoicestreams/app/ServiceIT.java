@@ -27,6 +27,15 @@ class ServiceIT {
     @Inject
     io.invoicestreams.adapters.eventstore.InvoiceEventStore store;
 
+    @Inject
+    ParkedCommand parkedCommand;
+
+    private int parked(java.io.ByteArrayOutputStream out, String... args) {
+        return parkedCommand.run(ParkedCommand.parse(args), new java.io.PrintStream(out, true,
+                java.nio.charset.StandardCharsets.UTF_8), new java.io.PrintStream(out, true,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private void put(String invoice, String transaction, String amount) {
         dynamoDb.putItem(b -> b.tableName(table.tableName()).item(Map.of(
                 "InvoiceNumber", AttributeValue.fromS(invoice),
@@ -75,6 +84,38 @@ class ServiceIT {
                 .body("records.find { it.rawRecord.contains('twelve dollars') }.reason",
                         equalTo("Amount 'twelve dollars' is not valid money: it is not a number with an optional"
                                 + " currency symbol or code"));
+        String eventId = Api.admin().get("/admin/parked").then().extract()
+                .path("records.find { it.rawRecord.contains('twelve dollars') }.eventId");
+
+        // Re-driven as it is, it is parked again with today's reason; nothing is lost.
+        Api.admin().post("/admin/parked/" + eventId + "/redrive").then().statusCode(200)
+                .body("outcome", equalTo("parked-again")).body("reason", containsString("twelve dollars"));
+        Api.admin().get("/admin/parked").then().body("records.eventId", org.hamcrest.Matchers.hasItem(eventId));
+        // The same from the command line.
+        java.io.ByteArrayOutputStream cli = new java.io.ByteArrayOutputStream();
+        assertThat(parked(cli, "parked", "list")).isZero();
+        assertThat(cli.toString(java.nio.charset.StandardCharsets.UTF_8)).contains(eventId).contains("twelve dollars");
+        cli.reset();
+        assertThat(parked(cli, "parked", "redrive", eventId)).as("parked again: exit 1").isEqualTo(1);
+        assertThat(cli.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("parked-again");
+
+        // The user corrects the item; the stream brings the fix. The old record still cannot be read, so the
+        // operator drops it.
+        put("9000002", "Bad", "$13");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/invoices/9000002/total").then()
+                .statusCode(200).body("total", equalTo(25.0f)));
+        Api.admin().post("/admin/parked/" + eventId + "/redrive").then().statusCode(200)
+                .body("outcome", equalTo("parked-again"));
+        Api.admin().delete("/admin/parked/" + eventId).then().statusCode(204);
+        Api.admin().get("/admin/parked").then()
+                .body("records.eventId", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(eventId)));
+        Api.admin().post("/admin/parked/" + eventId + "/redrive").then().statusCode(404)
+                .contentType("application/problem+json");
+        Api.admin().delete("/admin/parked/" + eventId).then().statusCode(404);
+        cli.reset();
+        assertThat(parked(cli, "parked", "drop", eventId)).isEqualTo(1);
+        assertThat(cli.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("no parked record with event id");
+        given().post("/admin/parked/redrive").then().statusCode(401);
     }
 
     @Test

@@ -34,6 +34,15 @@ public final class StreamIngestion {
                 ingestor(store, tableName, leases, metrics), store.bootstrapRuns(), settings, clock);
     }
 
+    /** The re-drive of parked records through today's translation and ingestion. */
+    public static ParkedRedrive redrive(InvoiceEventStore store, DynamoDbClient dynamoDb, String tableName,
+                                        Currency defaultCurrency, StreamMetrics metrics) {
+        InvoiceTransactionsTable table = new InvoiceTransactionsTable(dynamoDb, tableName);
+        ShardLeases leases = new ShardLeases(store.tokenStore(), store.transactions());
+        return new ParkedRedrive(store.parkedRecords(), decoder(table, defaultCurrency),
+                ingestor(store, tableName, leases, metrics), store.transactions());
+    }
+
     /** The translation of a change record into commands, reading the current item of a KEYS_ONLY record. */
     public static StreamRecordDecoder decoder(InvoiceTransactionsTable table, Currency defaultCurrency) {
         return new StreamRecordDecoder(new ChangeTranslator(defaultCurrency, new JacksonDocumentParser(), table));

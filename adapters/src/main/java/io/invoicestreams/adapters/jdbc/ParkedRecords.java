@@ -90,6 +90,35 @@ public final class ParkedRecords {
         }
     }
 
+    /** The parked record with this event id. */
+    public java.util.Optional<Parked> find(String eventId) {
+        String sql = "SELECT event_id, shard_id, sequence_number, reason, raw_record, parked_at FROM " + TABLE
+                + " WHERE event_id = ?";
+        try (Connection c = transactions.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Parked(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()))
+                        : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new JdbcTransactions.JdbcFailure("could not read parked stream record " + eventId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets the parked record, in the caller's transaction if any; false when there was none. */
+    public boolean delete(String eventId) {
+        try (Connection c = transactions.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE event_id = ?")) {
+            ps.setString(1, eventId);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new JdbcTransactions.JdbcFailure("could not drop parked stream record " + eventId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     public long count() {
         try (Connection c = transactions.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + TABLE)) {

@@ -91,6 +91,16 @@ public class SourceAssembly {
         Closing.close(source);
     }
 
+    /** The re-drive of parked stream records, through today's translation (issue 18). */
+    @Produces
+    @Singleton
+    io.invoicestreams.adapters.dynamodb.ParkedRedrive parkedRedrive(InvoiceEventStore store,
+                                                                    InvoiceTransactionsTable table,
+                                                                    DynamoDbClient dynamoDb, Currency currency,
+                                                                    Metrics metrics) {
+        return StreamIngestion.redrive(store, dynamoDb, table.tableName(), currency, metrics);
+    }
+
     @Produces
     @Singleton
     Bootstraps bootstraps(InvoiceEventStore store, InvoiceTransactionsTable table, DynamoDbClient dynamoDb,
