@@ -61,7 +61,8 @@ class CrashAnywhereIT {
     private final Map<String, Map<String, String[]>> items = new HashMap<>();
     private final Set<String> invoicesOpened = new HashSet<>();
     private int zeroAmounts;
-    private int changes;
+    /** Changes written to the table so far; the writer thread counts, the test thread reads. */
+    private volatile int changes;
 
     @AfterEach
     void stop() {
@@ -194,6 +195,9 @@ class CrashAnywhereIT {
         Random moments = new Random(run.hashCode() + 1);
         for (int kill = 0; kill < KILLS; kill++) {
             ServiceProcess.pause(Duration.ofMillis(500 + moments.nextInt(3_000)));
+            // The kill lands while the service has work in hand: the table holds changes the store does not yet.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2))
+                    .until(() -> storedEvents() < changes);
             killsDuringWrites += writer.isDone() ? 0 : 1;
             service.kill();
             Instant restart = Instant.now();
@@ -202,6 +206,7 @@ class CrashAnywhereIT {
         }
         killsDone.set(true);
         writer.get();
+        assertThat(killsDuringWrites).as("every kill landed while changes flowed").isEqualTo(KILLS);
         Instant writesDone = Instant.now();
 
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
@@ -215,6 +220,7 @@ class CrashAnywhereIT {
         Map<String, BigDecimal> totals = new TreeMap<>();
         users.scanPaginator(b -> b.tableName("CrashTotal_" + run).consistentRead(true)).items().forEach(item ->
                 totals.put(item.get("InvoiceNumber").s(), new BigDecimal(item.get("Total").n())));
+        assertThat(sums).hasSize(items.size()).isNotEmpty();
         assertThat(totals.keySet()).containsExactlyInAnyOrderElementsOf(sums.keySet());
         sums.forEach((invoice, sum) -> assertThat(totals.get(invoice)).as("total of " + invoice)
                 .isEqualByComparingTo(sum));
@@ -248,6 +254,7 @@ class CrashAnywhereIT {
         // A crash is no poison: nothing was parked, in the stream or in any read model.
         JsonNode status = ServiceChecks.JSON.readTree(service.get("/projections").body());
         assertThat(status.get("parkedStreamRecords").asLong()).isZero();
+        assertThat(status.get("deadLetters").size()).as("every processing group has its queue").isEqualTo(5);
         status.get("deadLetters").forEach(parked -> assertThat(parked.asLong()).isZero());
 
         // A rebuild of the DynamoDB read models and the search index while the service runs (issue 15) gives the

@@ -166,11 +166,11 @@ class ArchiveFlusherTest {
         for (int p = 1; p <= 5; p++) {
             spool.append(recorded(p, T0));
         }
-        try {
-            flusher(dyingAfterWrite, 1_000_000, Duration.ofSeconds(300)).flushAll();
-        } catch (Crash expected) {
-            // the flusher does not catch Errors: the "process" is gone
-        }
+        // The flusher does not catch Errors: the "process" is gone. The test fails if the crash did not happen.
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> flusher(dyingAfterWrite, 1_000_000, Duration.ofSeconds(300)).flushAll())
+                .isInstanceOf(Crash.class);
+        assertThat(writes.get()).isEqualTo(1);
         spool.append(recorded(6, T0));
 
         flusher(archive, 1_000_000, Duration.ofSeconds(300)).flushAll();

@@ -185,6 +185,8 @@ class CrashRecoveryIT {
         dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> tableTotals.merge(
                 item.get("InvoiceNumber").s(),
                 Money.parse(item.get("Amount").s(), java.util.Currency.getInstance("USD")).amount(), BigDecimal::add));
+        assertThat(totals).as("invoices with events").isNotEmpty();
+        assertThat(totals.keySet()).containsAll(tableTotals.keySet());
         totals.forEach((invoice, total) -> assertThat(total)
                 .as("total of invoice %s", invoice)
                 .isEqualByComparingTo(tableTotals.getOrDefault(invoice, BigDecimal.ZERO)));
