@@ -168,9 +168,26 @@ public final class NotificationOutbox {
 
     /** Marks a row sent. */
     public void sent(long seq, Instant at) {
-        update("UPDATE " + TABLE + " SET sent_at = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL", ps -> {
-            ps.setLong(1, at.toEpochMilli());
-            ps.setLong(2, seq);
+        sent(List.of(seq), at);
+    }
+
+    /** Marks rows sent, in one transaction. */
+    public void sent(List<Long> seqs, Instant at) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        transactions.executeInTransaction(() -> {
+            try (Connection c = transactions.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
+                    + TABLE + " SET sent_at = ?, last_error = NULL WHERE seq = ? AND sent_at IS NULL")) {
+                for (long seq : seqs) {
+                    ps.setLong(1, at.toEpochMilli());
+                    ps.setLong(2, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            } catch (SQLException e) {
+                throw new JdbcFailure("cannot mark " + seqs.size() + " outbox messages sent: " + e.getMessage(), e);
+            }
         });
     }
 

@@ -30,13 +30,16 @@ import org.slf4j.LoggerFactory;
  * when a commit added rows and at least every {@link Settings#tick()}, for the retries.
  *
  * <p>A message can go out twice only if the node stops (or loses the database) between sending it and marking it;
- * the next pass sends it again at once, with the same deduplication id, well inside the five minutes in which a FIFO
- * queue or topic drops a second copy.
+ * sent rows are marked in batches of {@value #MARK_BATCH}, so at most that many (and those in flight) go out again,
+ * at once, with the same deduplication ids, well inside the five minutes in which a FIFO queue or topic drops a
+ * second copy.
  */
 public final class OutboxSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final int PASS_ROWS = 1000;
+    /** Sent rows marked in one transaction. */
+    static final int MARK_BATCH = 20;
 
     /**
      * @param parallelism   groups sent side by side
@@ -146,15 +149,15 @@ public final class OutboxSender implements AutoCloseable {
         for (Row row : due) {
             groups.computeIfAbsent(row.channel() + '\u0000' + row.message().groupId(), k -> new ArrayList<>()).add(row);
         }
-        AtomicInteger sent = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        Marks marks = new Marks();
         Semaphore slots = new Semaphore(settings.parallelism());
         List<Future<?>> running = new ArrayList<>();
         for (List<Row> group : groups.values()) {
             slots.acquireUninterruptibly();
             running.add(senders.submit(() -> {
                 try {
-                    sendInOrder(group, sent, failed);
+                    sendInOrder(group, marks, failed);
                 } finally {
                     slots.release();
                 }
@@ -170,10 +173,36 @@ public final class OutboxSender implements AutoCloseable {
                 LOG.warn("A group of outbox messages stopped: {}", e.getCause().toString());
             }
         }
-        return new Pass(sent.get(), failed.get(), due.size() == PASS_ROWS);
+        marks.flush();
+        return new Pass(marks.total, failed.get(), due.size() == PASS_ROWS);
     }
 
-    private void sendInOrder(List<Row> group, AtomicInteger sent, AtomicInteger failed) {
+    /**
+     * Rows sent in this pass, marked in batches of {@link #MARK_BATCH} in one transaction each, rather than one
+     * commit per message. A node that stops between a send and its mark sends at most that many again, at once, with
+     * the same deduplication ids.
+     */
+    private final class Marks {
+        private final List<Long> pending = new ArrayList<>();
+        private int total;
+
+        synchronized void sent(long seq) {
+            pending.add(seq);
+            total++;
+            if (pending.size() >= MARK_BATCH) {
+                flush();
+            }
+        }
+
+        synchronized void flush() {
+            if (!pending.isEmpty()) {
+                outbox.sent(List.copyOf(pending), clock.instant());
+                pending.clear();
+            }
+        }
+    }
+
+    private void sendInOrder(List<Row> group, Marks marks, AtomicInteger failed) {
         for (Row row : group) {
             MessageChannel channel = channels.get(row.channel());
             try {
@@ -191,8 +220,7 @@ public final class OutboxSender implements AutoCloseable {
                         row.message().deduplicationId(), attempts, next, e.toString());
                 return; // the rest of the group waits behind it
             }
-            outbox.sent(row.seq(), clock.instant());
-            sent.incrementAndGet();
+            marks.sent(row.seq());
         }
     }
 
