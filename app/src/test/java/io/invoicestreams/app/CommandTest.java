@@ -17,7 +17,7 @@ class CommandTest {
         }
         assertThat(Command.of(new String[0])).contains(Command.SERVE);
         assertThat(Command.of(new String[]{"rebuld"})).isEmpty();
-        assertThat(Command.words()).isEqualTo("serve, demo, rebuild, query, report, archive, dlq and bootstrap");
+        assertThat(Command.words()).isEqualTo("serve, demo, rebuild, query, report, archive, dlq, parked and bootstrap");
     }
 
     @Test
@@ -25,7 +25,7 @@ class CommandTest {
         assertThat(List.of(Command.values())).filteredOn(c -> c.mode() == Mode.SERVE)
                 .containsExactly(Command.SERVE, Command.DEMO);
         assertThat(List.of(Command.values())).filteredOn(c -> c.mode() == Mode.REPLAY)
-                .containsExactly(Command.REBUILD, Command.DLQ, Command.BOOTSTRAP);
+                .containsExactly(Command.REBUILD, Command.DLQ, Command.PARKED, Command.BOOTSTRAP);
         assertThat(List.of(Command.values())).filteredOn(c -> c.mode() == Mode.OFFLINE)
                 .containsExactly(Command.QUERY, Command.REPORT, Command.ARCHIVE);
     }
