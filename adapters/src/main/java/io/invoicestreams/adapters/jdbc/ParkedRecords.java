@@ -72,16 +72,14 @@ public final class ParkedRecords {
 
     /** The parked records, oldest first. */
     public List<Parked> list(int offset, int limit) {
-        String sql = "SELECT event_id, shard_id, sequence_number, reason, raw_record, parked_at FROM " + TABLE
-                + " ORDER BY parked_at, event_id LIMIT ? OFFSET ?";
+        String sql = "SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY parked_at, event_id LIMIT ? OFFSET ?";
         try (Connection c = transactions.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             ps.setInt(2, offset);
             List<Parked> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Parked(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getTimestamp(6).toInstant()));
+                    out.add(parked(rs));
                 }
             }
             return out;
@@ -92,14 +90,11 @@ public final class ParkedRecords {
 
     /** The parked record with this event id. */
     public java.util.Optional<Parked> find(String eventId) {
-        String sql = "SELECT event_id, shard_id, sequence_number, reason, raw_record, parked_at FROM " + TABLE
-                + " WHERE event_id = ?";
+        String sql = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE event_id = ?";
         try (Connection c = transactions.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(new Parked(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()))
-                        : java.util.Optional.empty();
+                return rs.next() ? java.util.Optional.of(parked(rs)) : java.util.Optional.empty();
             }
         } catch (SQLException e) {
             throw new JdbcTransactions.JdbcFailure("could not read parked stream record " + eventId + ": "
@@ -117,6 +112,13 @@ public final class ParkedRecords {
             throw new JdbcTransactions.JdbcFailure("could not drop parked stream record " + eventId + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private static final String COLUMNS = "event_id, shard_id, sequence_number, reason, raw_record, parked_at";
+
+    private static Parked parked(ResultSet rs) throws SQLException {
+        return new Parked(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getTimestamp(6).toInstant());
     }
 
     public long count() {

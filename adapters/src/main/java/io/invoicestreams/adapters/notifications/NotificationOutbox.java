@@ -166,11 +166,6 @@ public final class NotificationOutbox {
                 ps -> ps.setString(1, dedupId), 100);
     }
 
-    /** Marks a row sent. */
-    public void sent(long seq, Instant at) {
-        sent(List.of(seq), at);
-    }
-
     /** Marks rows sent, in one transaction. */
     public void sent(List<Long> seqs, Instant at) {
         if (seqs.isEmpty()) {
