@@ -39,6 +39,13 @@ public interface InvoiceStreamsConfig {
          */
         @WithDefault("default-chain")
         io.invoicestreams.adapters.aws.EndpointCredentials endpointCredentials();
+
+        /**
+         * The longest one call to DynamoDB, DynamoDB Streams, SQS or SNS may take, its retries included; each attempt
+         * gives up after half of it. A stream poll that fails this way makes the service not ready.
+         */
+        @WithDefault("60s")
+        java.time.Duration callTimeout();
     }
 
     Store store();
@@ -107,6 +114,13 @@ public interface InvoiceStreamsConfig {
         /** Largest number of pooled connections. */
         @WithDefault("8")
         int poolSize();
+
+        /**
+         * On PostgreSQL, how long a log-in or a statement may wait for the server before it fails and its connection
+         * is dropped. Longer than any statement the service runs; the readiness check waits 2 s at most.
+         */
+        @WithDefault("60s")
+        java.time.Duration callTimeout();
 
         /** Invoice aggregates kept in memory, so a busy invoice is not re-sourced from the store for each batch. */
         @WithDefault("50000")

@@ -29,6 +29,7 @@ public class StreamHealth implements HealthCheck {
     private final ServiceLifecycle lifecycle;
     private final Invocation invocation;
     private final jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store;
+    private final BoundedProbe storeProbe = new BoundedProbe("the event store", this::storeProblem);
 
     StreamHealth(ServiceLifecycle lifecycle, Invocation invocation,
                  jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store) {
@@ -79,17 +80,23 @@ public class StreamHealth implements HealthCheck {
                 .withData("details", "GET /admin/health, with an admin key").status(d.up()).build();
     }
 
+    /** Whether the store answers {@code SELECT 1} within {@link BoundedProbe#WAIT}; else why not, in {@code error}. */
     private boolean storeReachable(String[] error) {
         if (!invocation.mode().runsStore()) {
             return false;
         }
+        java.util.Optional<String> problem = storeProbe.problem();
+        problem.ifPresent(p -> error[0] = p);
+        return problem.isEmpty();
+    }
+
+    private java.util.Optional<String> storeProblem() {
         try (Connection c = store.get().transactions().getConnection(); Statement s = c.createStatement()) {
-            s.setQueryTimeout(2);
+            s.setQueryTimeout((int) BoundedProbe.WAIT.toSeconds());
             s.execute("SELECT 1");
-            return true;
+            return java.util.Optional.empty();
         } catch (Exception e) {
-            error[0] = e.getMessage() == null ? e.toString() : e.getMessage();
-            return false;
+            return java.util.Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 }

@@ -125,12 +125,26 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
         this(endpoint, name, new Access.None(), Layout.single());
     }
 
-    /** Connects and makes sure the read alias points at an index, creating the first generation if none does. */
+    /** The call timeout unless the configuration gives another ({@code invoice.search.opensearch.call-timeout}). */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     public OpenSearchSearchIndex(URI endpoint, String name, Access access, Layout layout) {
+        this(endpoint, name, access, layout, DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * Connects and makes sure the read alias points at an index, creating the first generation if none does. A call
+     * whose answer does not start within {@code callTimeout} fails (a cluster behind a black hole never answers), and
+     * the processor retries its batch.
+     */
+    public OpenSearchSearchIndex(URI endpoint, String name, Access access, Layout layout, Duration callTimeout) {
         this.alias = Objects.requireNonNull(name, "name");
         this.buildingAlias = name + "-building";
         this.layout = Objects.requireNonNull(layout, "layout");
-        this.transport = transport(endpoint, access, new JacksonJsonpMapper(json));
+        if (callTimeout == null || !callTimeout.isPositive()) {
+            throw new IllegalArgumentException("the call timeout must be positive, was " + callTimeout);
+        }
+        this.transport = transport(endpoint, access, new JacksonJsonpMapper(json), callTimeout);
         this.client = new OpenSearchClient(transport);
         try {
             this.generations = new IndexGenerations(new Aliases());
@@ -140,13 +154,17 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
         }
     }
 
-    private static OpenSearchTransport transport(URI endpoint, Access access, JacksonJsonpMapper mapper) {
+    private static OpenSearchTransport transport(URI endpoint, Access access, JacksonJsonpMapper mapper,
+                                                 Duration callTimeout) {
+        org.apache.hc.core5.util.Timeout timeout = org.apache.hc.core5.util.Timeout.of(callTimeout);
         return switch (access) {
             case Access.None none -> ApacheHttpClient5TransportBuilder
                     .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                    .setRequestConfigCallback(c -> c.setResponseTimeout(timeout).setConnectionRequestTimeout(timeout))
                     .setMapper(mapper).build();
             case Access.Basic basic -> ApacheHttpClient5TransportBuilder
                     .builder(new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort()))
+                    .setRequestConfigCallback(c -> c.setResponseTimeout(timeout).setConnectionRequestTimeout(timeout))
                     .setMapper(mapper)
                     .setDefaultHeaders(new org.apache.hc.core5.http.Header[]{
                             new org.apache.hc.core5.http.message.BasicHeader("Authorization", "Basic "
@@ -159,7 +177,8 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
                 }
                 String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
                 yield new org.opensearch.client.transport.aws.AwsSdk2Transport(sigV4.http() != null ? sigV4.http()
-                        : software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder().build(), host, sigV4.service(),
+                        : software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .socketTimeout(callTimeout).build(), host, sigV4.service(),
                         sigV4.region(), org.opensearch.client.transport.aws.AwsSdk2TransportOptions.builder()
                         .setMapper(mapper).build());
             }
@@ -560,6 +579,18 @@ public final class OpenSearchSearchIndex implements SearchIndex, AutoCloseable {
             return List.of(FieldValue.of(Double.parseDouble(parts[0])), FieldValue.of(parts[1]));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("next is not a page token of this search", e);
+        }
+    }
+
+    /**
+     * Why the cluster cannot be used now, or empty when it answers a ping. Waits at most the call timeout; the
+     * readiness check waits less ({@code BoundedProbe}).
+     */
+    public Optional<String> unreachable() {
+        try {
+            return client.ping().value() ? Optional.empty() : Optional.of("OpenSearch answered the ping with an error");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("OpenSearch does not answer: " + (e.getMessage() == null ? e : e.getMessage()));
         }
     }
 

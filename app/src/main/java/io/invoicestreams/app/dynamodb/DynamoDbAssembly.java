@@ -40,6 +40,11 @@ public class DynamoDbAssembly {
     @Singleton
     Endpoint endpoint(InvoiceStreamsConfig config, DataDir data, Invocation invocation) {
         invocation.requireStore("start DynamoDB");
+        Endpoint endpoint = startOrFind(config, data);
+        return new Endpoint(endpoint.clients().withCallTimeout(config.aws().callTimeout()), endpoint.local());
+    }
+
+    private static Endpoint startOrFind(InvoiceStreamsConfig config, DataDir data) {
         var d = config.dynamodb();
         if (d.endpoint().isPresent()) {
             return new Endpoint(new DynamoDbClients(d.endpoint(), d.region().or(() -> Optional.of("us-east-1")),

@@ -3,7 +3,6 @@ package io.invoicestreams.app.notifications;
 import io.agroal.api.AgroalDataSource;
 import io.invoicestreams.adapters.aws.EndpointCredentials;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
-import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.jdbc.JdbcRowLock;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
@@ -91,7 +90,7 @@ public class NotificationsAssembly {
         if (!n.enabled() || !sendsHere(n, invocation)) {
             return Channels.none();
         }
-        Builder builder = new Builder(n, service.aws().endpointCredentials());
+        Builder builder = new Builder(n, service.aws().endpointCredentials(), service.aws().callTimeout());
         try {
             Map<String, MessageChannel> targets = Map.of(ALERTS, builder.channel(ALERTS, n.alerts()),
                     PAYMENTS, builder.channel(PAYMENTS, n.payments()));
@@ -146,7 +145,7 @@ public class NotificationsAssembly {
         NotificationOutbox outbox = new NotificationOutbox(transactions.get(), clock);
         outbox.createSchema();
         StoreDatabase db = database.get();
-        AgroalDataSource pool = EventStoreDatabase.pool(db.url(), db.user(), db.password(), 1);
+        AgroalDataSource pool = db.pool(1);
         try {
             JdbcRowLock lock = new JdbcRowLock(transactions.get(), NotificationOutbox.LOCK, pool);
             lock.createSchema();
@@ -223,14 +222,16 @@ public class NotificationsAssembly {
     private static final class Builder {
         private final NotificationsConfig n;
         private final EndpointCredentials credentials;
+        private final java.time.Duration callTimeout;
         private final Map<String, String> urls = new LinkedHashMap<>();
         private SqsClient sqs;
         private SnsClient sns;
         private EmbeddedSqs embedded;
 
-        Builder(NotificationsConfig n, EndpointCredentials credentials) {
+        Builder(NotificationsConfig n, EndpointCredentials credentials, java.time.Duration callTimeout) {
             this.n = n;
             this.credentials = credentials;
+            this.callTimeout = callTimeout;
         }
 
         MessageChannel channel(String name, NotificationsConfig.Channel channel) {
@@ -247,7 +248,8 @@ public class NotificationsAssembly {
                 }
                 case SNS -> {
                     if (sns == null) {
-                        sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region(), credentials);
+                        sns = DynamoDbClients.configure(SnsClient.builder(), n.snsEndpoint(), n.region(), credentials,
+                                callTimeout);
                     }
                     yield new SnsChannel(sns, channel.topicArn().filter(a -> !a.isBlank()).orElseThrow(() ->
                             new IllegalArgumentException(key + ".target=sns needs " + key + ".topic-arn")),
@@ -273,7 +275,7 @@ public class NotificationsAssembly {
                     keys = EndpointCredentials.LOCAL;
                     LOG.infof("ElasticMQ (SQS) runs in this JVM at %s; its queues live in memory", endpoint.get());
                 }
-                sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region(), keys);
+                sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region(), keys, callTimeout);
             }
             return sqs;
         }

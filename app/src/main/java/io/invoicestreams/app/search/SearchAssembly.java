@@ -73,7 +73,7 @@ public class SearchAssembly {
             case OPENSEARCH -> new OpenSearchSearchIndex(search.opensearch().endpoint().orElseThrow(() ->
                     new IllegalArgumentException("invoice.search.engine=opensearch needs"
                             + " invoice.search.opensearch.endpoint")), search.opensearch().index(),
-                    access(search.opensearch()), layout(search.opensearch()));
+                    access(search.opensearch()), layout(search.opensearch()), search.opensearch().callTimeout());
         };
     }
 

@@ -57,6 +57,13 @@ public interface SearchConfig {
         /** Replicas of each shard of each new index generation; 1 or more in production. */
         @WithDefault("0")
         int replicas();
+
+        /**
+         * How long a call may wait for the cluster's answer before it fails and the search read model retries its
+         * batch. The readiness check waits 2 s at most.
+         */
+        @WithDefault("30s")
+        java.time.Duration callTimeout();
     }
 
     /** The authentication to OpenSearch. */

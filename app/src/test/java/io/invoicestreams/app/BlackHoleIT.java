@@ -1,0 +1,178 @@
+package io.invoicestreams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
+import io.invoicestreams.adapters.support.LocalDynamoDb;
+import io.invoicestreams.adapters.support.LocalOpenSearch;
+import io.invoicestreams.adapters.support.TcpProxy;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The packaged service with DynamoDB Local, PostgreSQL and OpenSearch each behind a proxy that black-holes it: the
+ * connection is accepted and read, and nothing ever comes back, as behind a firewall that drops packets. Connections
+ * open at that moment stay silent for good, so only calls that time out get the service going again. Users keep
+ * writing to the table meanwhile. For each part the service must say it is not ready within its configured call
+ * timeout (and answer the readiness request itself within a few seconds), be ready again after, and then hold every
+ * change once, with totals equal to the table's sums and every change searchable.
+ */
+class BlackHoleIT {
+
+    /** {@code invoice.aws.call-timeout}, {@code invoice.store.call-timeout} and the OpenSearch one, in this test. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+    /** Beyond a timeout: the stream poller's idle wait, and the test's own polling of the readiness check. */
+    private static final Duration SLACK = Duration.ofSeconds(4);
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final DynamoDbClients local = LocalDynamoDb.clients();
+    private final DynamoDbClient users = local.dynamoDb();
+    private final TcpProxy dynamoDbProxy = TcpProxy.to(local.endpoint().orElseThrow().getPort());
+    private final TcpProxy postgresProxy = TcpProxy.to(5432);
+    private final TcpProxy openSearchProxy = TcpProxy.to(LocalOpenSearch.endpoint().getPort());
+    private final Map<String, BigDecimal> expected = new LinkedHashMap<>();
+    private final String schema = "blackhole_" + run.replace('-', '_');
+    private ServiceProcess service;
+    private int changes;
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.close();
+        }
+        dynamoDbProxy.close();
+        postgresProxy.close();
+        openSearchProxy.close();
+        users.close();
+    }
+
+    private void write(int count) {
+        for (int i = 0; i < count; i++) {
+            int n = changes++;
+            String invoice = Integer.toString(5_300_000 + n % 40);
+            users.putItem(b -> b.tableName("Hole_" + run).item(Map.of(
+                    "InvoiceNumber", AttributeValue.fromS(invoice),
+                    "TransactionIdentifier", AttributeValue.fromS("T" + n),
+                    "Amount", AttributeValue.fromS("$" + (n % 97 + 1)),
+                    "Trans_country", AttributeValue.fromS("USA"),
+                    "InvoiceDoc", AttributeValue.fromS("{\"Vendor Name\":\"Hole " + run + "\"}"))));
+            expected.merge(invoice, BigDecimal.valueOf(n % 97 + 1), BigDecimal::add);
+        }
+    }
+
+    /** Every change stored once, the totals equal to the table's sums, and every change found by search. */
+    private Duration awaitCaughtUp(Instant since) {
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+                .until(() -> ServiceChecks.storedEvents(schema) == changes
+                        && ServiceChecks.totalsMatch(service, expected) && searchable() == changes);
+        return Duration.between(since, Instant.now());
+    }
+
+    private long searchable() throws Exception {
+        var response = service.get("/search?q=" + run + "&limit=1");
+        return response.statusCode() == 200 ? ServiceChecks.JSON.readTree(response.body()).get("total").asLong() : -1;
+    }
+
+    /** The readiness status, and how long the service took to give it. */
+    private record Probe(int status, Duration took) {
+    }
+
+    private Probe probe() {
+        Instant asked = Instant.now();
+        int status = service.status("/q/health/ready");
+        return new Probe(status, Duration.between(asked, Instant.now()));
+    }
+
+    /** How the service went through one black hole. */
+    private record Recovery(Duration notReadyAfter, Duration slowestProbe, Duration readyAgain, Duration caughtUp) {
+        @Override
+        public String toString() {
+            return "not ready after " + notReadyAfter.toMillis() + " ms (slowest readiness answer "
+                    + slowestProbe.toMillis() + " ms), ready " + readyAgain.toMillis() + " ms and caught up "
+                    + caughtUp.toMillis() + " ms after restore";
+        }
+    }
+
+    /**
+     * Black-holes the part for 20 s while users write 100 changes: the readiness check must answer 503, in under
+     * {@link BoundedProbe#WAIT} plus slack, within the call timeout of the hole opening, and throughout; then the
+     * service must be ready again and hold every change.
+     */
+    private Recovery blackHole(TcpProxy part, String name) {
+        Instant opened = Instant.now();
+        part.blackHole();
+        Duration slowest = Duration.ZERO;
+        Probe p;
+        do {
+            p = probe();
+            slowest = slowest.compareTo(p.took()) < 0 ? p.took() : slowest;
+            assertThat(Duration.between(opened, Instant.now()))
+                    .as("not ready within the call timeout of " + name + " falling silent")
+                    .isLessThan(CALL_TIMEOUT.plus(SLACK));
+        } while (p.status() == 200);
+        assertThat(p.status()).as("a readiness answer, not a hang, while " + name + " is silent").isEqualTo(503);
+        Duration notReadyAfter = Duration.between(opened, Instant.now());
+        write(100);
+        while (Duration.between(opened, Instant.now()).compareTo(Duration.ofSeconds(20)) < 0) {
+            p = probe();
+            slowest = slowest.compareTo(p.took()) < 0 ? p.took() : slowest;
+            assertThat(p.status()).as("not ready while " + name + " is silent").isEqualTo(503);
+            ServiceProcess.pause(Duration.ofMillis(500));
+        }
+        assertThat(slowest).as("the readiness check answers without waiting for " + name)
+                .isLessThan(BoundedProbe.WAIT.plus(SLACK));
+        Instant restored = Instant.now();
+        part.restore();
+        await().atMost(Duration.ofSeconds(60)).until(service::ready);
+        Duration readyAgain = Duration.between(restored, Instant.now());
+        return new Recovery(notReadyAfter, slowest, readyAgain, awaitCaughtUp(restored));
+    }
+
+    @Test
+    void each_silent_dependency_makes_the_service_not_ready_within_its_call_timeout_and_loses_nothing()
+            throws Exception {
+        ServiceChecks.createSchema(schema);
+        Path data = Files.createTempDirectory("blackhole-" + run);
+        Map<String, String> settings = ServiceChecks.settings(data, "Hole", run, dynamoDbProxy.endpoint(),
+                "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema=" + schema);
+        settings.put("invoice.notifications.sqs.embedded-port", "0");
+        settings.put("invoice.source.dynamodb-streams.max-error-backoff", "2s");
+        settings.put("invoice.aws.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        settings.put("invoice.store.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        settings.put("invoice.search.engine", "opensearch");
+        settings.put("invoice.search.opensearch.endpoint", openSearchProxy.endpoint().toString());
+        settings.put("invoice.search.opensearch.index", "hole-" + run);
+        settings.put("invoice.search.opensearch.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        service = new ServiceProcess(settings, data.resolve("service.log")).start();
+
+        write(100);
+        awaitCaughtUp(Instant.now());
+        await().atMost(Duration.ofSeconds(30)).until(service::ready);
+
+        Recovery dynamoDb = blackHole(dynamoDbProxy, "DynamoDB");
+        Recovery store = blackHole(postgresProxy, "the event store");
+        Recovery search = blackHole(openSearchProxy, "OpenSearch");
+
+        assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(400);
+        assertThat(searchable()).isEqualTo(400);
+        JsonNode projections = ServiceChecks.JSON.readTree(service.get("/projections").body());
+        for (JsonNode parked : projections.get("deadLetters")) {
+            assertThat(parked.asLong()).as("a silent dependency parks nothing").isZero();
+        }
+        assertThat(projections.get("parkedStreamRecords").asLong()).isZero();
+        System.out.printf("RELIABILITY black-hole dynamodb: %s; store: %s; opensearch: %s; %d changes%n", dynamoDb,
+                store, search, changes);
+    }
+}
