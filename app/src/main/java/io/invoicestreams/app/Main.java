@@ -43,6 +43,9 @@ public class Main implements QuarkusApplication {
     @Inject
     BootstrapCommand bootstrap;
 
+    @Inject
+    io.invoicestreams.app.eventstore.StoreLoss storeLoss;
+
     public static void main(String... args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");
@@ -90,7 +93,7 @@ public class Main implements QuarkusApplication {
         return switch (invocation.command()) {
             case SERVE -> {
                 Quarkus.waitForExit();
-                yield 0;
+                yield storeLoss.exitCode(); // 75 when the embedded store closed itself: start again
             }
             case DEMO -> demo.run(System.out);
             case REBUILD -> rebuild.run(RebuildCommand.parse(args), System.out, System.err, Duration.ofHours(6));

@@ -108,6 +108,11 @@ final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The exit code of the process, which has ended. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     /** The HTTP status of a GET, or -1 when the service does not answer. */
     int status(String path) {
         try {

@@ -41,7 +41,49 @@ public final class EventStoreDatabase {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
+    /** The call timeout unless the configuration gives another ({@code invoice.store.call-timeout}). */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
     public static AgroalDataSource pool(String jdbcUrl, String user, String password, int maxSize) {
+        return pool(jdbcUrl, user, password, maxSize, DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * A pool of at most {@code maxSize} connections. On PostgreSQL, a log-in or a statement whose server stays silent
+     * for {@code callTimeout} fails with a connection error (the driver's {@code loginTimeout} and
+     * {@code socketTimeout}), and the pool then drops that connection: a database behind a black hole (a connection
+     * accepted, never answered) fails calls instead of holding their threads for good. Values in the URL take
+     * precedence. An embedded H2 has no socket to wait on.
+     */
+    public static AgroalDataSource pool(String jdbcUrl, String user, String password, int maxSize,
+                                        Duration callTimeout) {
+        return pool(jdbcUrl, user, password, maxSize, callTimeout, closed -> { });
+    }
+
+    /** H2's code for "The database has been closed": after a failed write (a full disk) H2 closes its file. */
+    static final int H2_DATABASE_CLOSED = 90098;
+
+    /**
+     * Whether the failure says that an embedded H2 database closed itself. It does so when a write to its file fails
+     * (a full disk, an I/O error); every connection of this process to it is dead then, and H2 cannot open the file
+     * again in this process while the closed store keeps its lock, so only a new process can go on (ADR 0028).
+     */
+    public static boolean h2Closed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_CLOSED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #pool(String, String, String, int, Duration)}, telling {@code h2ClosedItself} about each failure that
+     * says an embedded H2 database closed itself ({@link #h2Closed}); such a connection is dropped.
+     */
+    public static AgroalDataSource pool(String jdbcUrl, String user, String password, int maxSize,
+                                        Duration callTimeout, java.util.function.Consumer<SQLException> h2ClosedItself) {
+        long timeoutSeconds = Math.max(1, callTimeout.toSeconds());
         if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:postgresql:"))) {
             throw new IllegalArgumentException("event store URL '" + jdbcUrl
                     + "' is not supported: use jdbc:h2:… or jdbc:postgresql:…");
@@ -54,7 +96,14 @@ public final class EventStoreDatabase {
                         .acquisitionTimeout(Duration.ofSeconds(10))
                         // A restarted database leaves dead connections in the pool: an error of the connection
                         // class (SQL state 08…) destroys the connection, and each one is checked before it is lent.
-                        .exceptionSorter(AgroalConnectionPoolConfiguration.ExceptionSorter.fatalExceptionSorter())
+                        .exceptionSorter(failure -> {
+                            if (h2Closed(failure)) {
+                                h2ClosedItself.accept(failure);
+                                return true;
+                            }
+                            return AgroalConnectionPoolConfiguration.ExceptionSorter.fatalExceptionSorter()
+                                    .isFatal(failure);
+                        })
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
                                 .defaultValidatorWithTimeout(2))
                         .validateOnBorrow(true)
@@ -68,6 +117,9 @@ public final class EventStoreDatabase {
                                 // server (ADR 0021). Update counts then read "no info"; nothing here reads them.
                                 // A reWriteBatchedInserts given in the URL takes precedence.
                                 factory.jdbcProperty("reWriteBatchedInserts", "true");
+                                factory.jdbcProperty("socketTimeout", Long.toString(timeoutSeconds));
+                                factory.jdbcProperty("loginTimeout", Long.toString(timeoutSeconds));
+                                factory.jdbcProperty("connectTimeout", Long.toString(Math.min(10, timeoutSeconds)));
                             }
                             if (user != null && !user.isEmpty()) {
                                 factory.principal(new NamePrincipal(user));

@@ -94,6 +94,8 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     private final FacetsConfig facets = new FacetsConfig();
     private final ObjectMapper json = InvoiceJson.objectMapper();
     /** The index searches read: what the alias {@code current} names. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LuceneSearchIndex.class);
+
     private volatile Generation live;
     /** The index writes go to: the live one, or the one a rebuild is filling. */
     private volatile Generation target;
@@ -375,32 +377,62 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         }
     }
 
+    /**
+     * The generation again, opened at its last commit, when a failed write closed its writer. Lucene closes a writer
+     * for good on a "tragic" failure, such as a full disk during a flush; what it had not committed is gone, and the
+     * batch that failed is retried, so nothing is lost. Without this the index would refuse every write until a
+     * restart.
+     */
+    private Generation reopenedIfClosed(Generation generation) throws IOException {
+        if (generation.writer.isOpen()) {
+            return generation;
+        }
+        Generation fresh = new Generation(generation.name);
+        LOG.warn("The search index writer of {} had closed after a failed write ({}); opened again at its last commit",
+                generation.name, String.valueOf(generation.writer.getTragicException()));
+        try {
+            generation.close();
+        } catch (IOException | RuntimeException closed) {
+            // the writer is closed already; its files are released
+        }
+        if (live == generation) {
+            live = fresh;
+        }
+        if (target == generation) {
+            target = fresh;
+        }
+        return fresh;
+    }
+
     @Override
     public synchronized void apply(List<SearchWrite> writes) {
-        IndexWriter writer = target.writer;
-        SearcherManager searchers = target.searchers;
         try {
-            searchers.maybeRefreshBlocking(); // see every write of earlier batches
-            Map<String, Long> written = new LinkedHashMap<>();
-            for (SearchWrite write : writes) {
-                long held = written.containsKey(write.id()) ? written.get(write.id())
-                        : stored(write.id()).map(Stored::version).orElse(Long.MIN_VALUE);
-                if (write.version() <= held) {
-                    continue; // stale: the index holds this version or a newer one
-                }
-                Document doc = switch (write) {
-                    case SearchWrite.Upsert upsert -> document(upsert.document());
-                    case SearchWrite.Delete delete -> tombstone(delete);
-                };
-                writer.updateDocument(new Term("id", write.id()), facets.build(doc));
-                written.put(write.id(), write.version());
-            }
-            if (!written.isEmpty()) {
-                writer.commit();
-                searchers.maybeRefreshBlocking();
-            }
+            Generation generation = reopenedIfClosed(target);
+            apply(writes, generation.writer, generation.searchers);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the search index", e);
+        }
+    }
+
+    private void apply(List<SearchWrite> writes, IndexWriter writer, SearcherManager searchers) throws IOException {
+        searchers.maybeRefreshBlocking(); // see every write of earlier batches
+        Map<String, Long> written = new LinkedHashMap<>();
+        for (SearchWrite write : writes) {
+            long held = written.containsKey(write.id()) ? written.get(write.id())
+                    : stored(write.id()).map(Stored::version).orElse(Long.MIN_VALUE);
+            if (write.version() <= held) {
+                continue; // stale: the index holds this version or a newer one
+            }
+            Document doc = switch (write) {
+                case SearchWrite.Upsert upsert -> document(upsert.document());
+                case SearchWrite.Delete delete -> tombstone(delete);
+            };
+            writer.updateDocument(new Term("id", write.id()), facets.build(doc));
+            written.put(write.id(), write.version());
+        }
+        if (!written.isEmpty()) {
+            writer.commit();
+            searchers.maybeRefreshBlocking();
         }
     }
 

@@ -38,6 +38,11 @@ class WorkSharingIT {
 
     private static final String PROCESSOR = "sharing-check";
 
+    /** Quick polls, as in {@link StreamIngestionIT#FAST}, and no cap on the shards a node reads: its fair share. */
+    private static final DynamoDbStreamConsumer.Settings EVERY_SHARD = new DynamoDbStreamConsumer.Settings(1000,
+            Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(500),
+            DynamoDbStreamConsumer.Settings.NO_SHARD_LIMIT, Duration.ofSeconds(1));
+
     /** Counts the events handled, on every node. */
     public static final class Seen {
         final Set<String> ids = ConcurrentHashMap.newKeySet();
@@ -48,8 +53,8 @@ class WorkSharingIT {
         }
     }
 
-    private record Node(InvoiceEventStore store, FairShare share, DynamoDbStreamConsumer consumer)
-            implements AutoCloseable {
+    private record Node(InvoiceEventStore store, FairShare share, DynamoDbStreamConsumer consumer,
+                        io.agroal.api.AgroalDataSource pool, Gone streams) implements AutoCloseable {
         int shards() {
             return consumer.status().ownedShards();
         }
@@ -67,41 +72,115 @@ class WorkSharingIT {
         }
     }
 
-    private static Node node(String url, String id, InMemoryStreams streams, DynamoDbClient dynamoDb, String table,
+    /**
+     * The stream as one node sees it: the shared in-memory stream until {@link #die()}, then nothing (every call
+     * fails), as for a process that was killed.
+     */
+    private static final class Gone implements software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient {
+        private final InMemoryStreams streams;
+        private volatile boolean dead;
+
+        Gone(InMemoryStreams streams) {
+            this.streams = streams;
+        }
+
+        void die() {
+            dead = true;
+        }
+
+        private void check() {
+            if (dead) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("this node is dead");
+            }
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse describeStream(
+                software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest request) {
+            check();
+            return streams.describeStream(request);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse getShardIterator(
+                software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest request) {
+            check();
+            return streams.getShardIterator(request);
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse getRecords(
+                software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest request) {
+            check();
+            return streams.getRecords(request);
+        }
+
+        @Override
+        public String serviceName() {
+            return streams.serviceName();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Kills the node as far as the others can tell: its database connections are closed under it, so it can write
+     * nothing more (no checkpoint, no event, no claim extended), and its stream calls fail.
+     */
+    private static void kill(Node node) {
+        node.streams().die();
+        node.pool().close();
+    }
+
+    private static Node node(String url, String id, InMemoryStreams shared, DynamoDbClient dynamoDb, String table,
                              Seen seen) {
-        JdbcTransactions db = new JdbcTransactions(EventStoreDatabase.pool(url, TestDatabases.PG_USER, "", 4));
+        io.agroal.api.AgroalDataSource pool = EventStoreDatabase.pool(url, TestDatabases.PG_USER, "", 4);
+        JdbcTransactions db = new JdbcTransactions(pool);
+        Gone streams = new Gone(shared);
         InvoiceEventStore store = InvoiceEventStore.start(db, id, Duration.ofSeconds(2), Clock.systemUTC(),
                 ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(PROCESSOR, seen)),
                         new ProjectionProcessors.Settings(10, 4, Duration.ofMillis(200))));
         FairShare share = new FairShare(store, Duration.ofMillis(300), Duration.ofSeconds(2));
         DynamoDbStreamConsumer consumer = StreamIngestion.consumer(store, dynamoDb, streams, table,
-                java.util.Currency.getInstance("USD"), StreamMetrics.NONE, StreamIngestionIT.FAST, Clock.systemUTC());
+                java.util.Currency.getInstance("USD"), StreamMetrics.NONE, EVERY_SHARD, Clock.systemUTC());
         consumer.shareShards(share::share);
         consumer.start();
-        return new Node(store, share, consumer);
+        return new Node(store, share, consumer, pool, streams);
     }
 
-    @Test
-    void two_nodes_split_shards_and_segments_and_one_takes_all_when_the_other_leaves() throws Exception {
-        String schema = "sharing_" + UUID.randomUUID().toString().substring(0, 8);
+    /** A fresh schema in the local PostgreSQL; returns its URL. */
+    private static String schema(String prefix) throws Exception {
+        String schema = prefix + UUID.randomUUID().toString().substring(0, 8);
         try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL, TestDatabases.PG_USER, "");
              Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        String url = TestDatabases.PG_URL + "?currentSchema=" + schema;
+        return TestDatabases.PG_URL + "?currentSchema=" + schema;
+    }
+
+    /** {@code count} inserts of the invoice with the next sequence numbers. */
+    private static List<Record> inserts(String invoice, long[] sequence, int count) {
+        List<Record> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sequence[0]++;
+            records.add(InMemoryStreams.insert(invoice, sequence[0], "$" + sequence[0],
+                    Instant.parse("2026-12-01T10:00:00Z").plusSeconds(sequence[0])));
+        }
+        return records;
+    }
+
+    @Test
+    void two_nodes_split_shards_and_segments_and_one_takes_all_when_the_other_leaves() throws Exception {
+        String url = schema("sharing_");
         DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
-        String table = "Sharing_" + schema;
+        String table = "Sharing_" + UUID.randomUUID().toString().substring(0, 8);
         new InvoiceTransactionsTable(dynamoDb, table).createIfMissing(Duration.ofSeconds(30));
         InMemoryStreams streams = new InMemoryStreams();
-        long sequence = 0;
+        long[] sequence = {0};
         for (int shard = 0; shard < 4; shard++) {
-            List<Record> records = new ArrayList<>();
-            for (int i = 0; i < 25; i++) {
-                sequence++;
-                records.add(InMemoryStreams.insert(Integer.toString(4_400_000 + shard), sequence, "$" + sequence,
-                        Instant.parse("2026-12-01T10:00:00Z").plusSeconds(sequence)));
-            }
-            streams.shard("shardId-" + shard, null, false, records);
+            streams.shard("shardId-" + shard, null, false, inserts(Integer.toString(4_400_000 + shard), sequence, 25));
         }
         Seen seen = new Seen();
 
@@ -123,5 +202,89 @@ class WorkSharingIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.ids.size() == 100);
             assertThat(a.store().readAll()).hasSize(100); // each record one event, whichever node read it
         }
+    }
+
+    /**
+     * A shard split while the node reading it dies: every shard splits in two while one of two nodes is killed, its
+     * two shards part read. The survivor takes the dead node's shards once their claims lapse, reads each parent to its
+     * end before either child (DynamoDB lists the children first), and stores every record once.
+     */
+    @Test
+    void a_shard_split_while_its_reader_dies_is_read_parent_first_and_once() throws Exception {
+        String url = schema("splitdie_");
+        DynamoDbClient dynamoDb = LocalDynamoDb.clients().dynamoDb();
+        String table = "SplitDie_" + UUID.randomUUID().toString().substring(0, 8);
+        new InvoiceTransactionsTable(dynamoDb, table).createIfMissing(Duration.ofSeconds(30));
+        InMemoryStreams streams = new InMemoryStreams();
+        long[] sequence = {0};
+        for (int shard = 0; shard < 4; shard++) {
+            streams.shard("shardId-" + shard, null, false, inserts(Integer.toString(4_500_000 + shard), sequence, 25));
+        }
+        Seen seen = new Seen();
+        Node b = null;
+        try (Node a = node(url, "node-a", streams, dynamoDb, table, seen)) {
+            b = node(url, "node-b", streams, dynamoDb, table, seen);
+            Node second = b;
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.shards() == 2 && second.shards() == 2
+                    && a.store().readAll().size() == 100);
+
+            // The dead node's shards get records it never reads; then each shard splits, with records of the same
+            // invoices in both children, which must come after the parent's in each invoice's history.
+            kill(b);
+            Instant killed = Instant.now();
+            for (int shard = 0; shard < 4; shard++) {
+                String invoice = Integer.toString(4_500_000 + shard);
+                streams.append("shardId-" + shard, inserts(invoice, sequence, 10));
+                streams.split("shardId-" + shard, java.util.Map.of(
+                        "shardId-" + shard + "-a", inserts(invoice, sequence, 10),
+                        "shardId-" + shard + "-b", inserts(invoice, sequence, 10)));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.store().readAll().size() >= 220);
+            Duration tookOver = Duration.between(killed, Instant.now());
+
+            List<? extends org.axonframework.eventhandling.EventMessage<?>> events = a.store().readAll();
+            assertThat(events).hasSize(220); // every record once, whichever node read it
+            assertThat(events.stream().map(e -> e.getIdentifier()).distinct()).hasSize(220);
+            List<InMemoryStreams.HandedOut> handedOut = streams.handedOut();
+            for (int shard = 0; shard < 4; shard++) {
+                String parent = "shardId-" + shard;
+                int lastOfParent = lastIndex(handedOut, parent);
+                for (String child : List.of(parent + "-a", parent + "-b")) {
+                    int firstOfChild = firstIndex(handedOut, child);
+                    assertThat(firstOfChild).as(child + " was read").isNotNegative();
+                    assertThat(firstOfChild).as(child + " after the end of " + parent).isGreaterThan(lastOfParent);
+                }
+            }
+            // the survivor owns the eight open children; the parents were read to their end and let go
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.shards() == 8);
+            System.out.printf("RELIABILITY split during failover: the survivor stored all 220 records, parents before"
+                    + " children, %d ms after the other node died%n", tookOver.toMillis());
+        } finally {
+            if (b != null) {
+                try {
+                    b.close();
+                } catch (RuntimeException dead) {
+                    // its pool is closed: a dead node cannot shut down cleanly
+                }
+            }
+        }
+    }
+
+    private static int lastIndex(List<InMemoryStreams.HandedOut> handedOut, String shardId) {
+        for (int i = handedOut.size() - 1; i >= 0; i--) {
+            if (handedOut.get(i).shardId().equals(shardId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int firstIndex(List<InMemoryStreams.HandedOut> handedOut, String shardId) {
+        for (int i = 0; i < handedOut.size(); i++) {
+            if (handedOut.get(i).shardId().equals(shardId)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

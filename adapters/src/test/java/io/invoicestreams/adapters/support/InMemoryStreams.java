@@ -30,14 +30,52 @@ public final class InMemoryStreams implements DynamoDbStreamsClient {
     private record ShardData(Shard shard, List<Record> records, boolean closed) {
     }
 
+    /** A record handed out by GetRecords: its shard and sequence number, in the order they were handed out. */
+    public record HandedOut(String shardId, String sequenceNumber) {
+    }
+
     private final Map<String, ShardData> shards = new LinkedHashMap<>();
     private final List<String> readOrder = new ArrayList<>();
+    private final List<HandedOut> handedOut = new ArrayList<>();
 
     /** Adds a shard in listing order. */
-    public InMemoryStreams shard(String shardId, String parentShardId, boolean closed, List<Record> records) {
+    public synchronized InMemoryStreams shard(String shardId, String parentShardId, boolean closed,
+                                              List<Record> records) {
         shards.put(shardId, new ShardData(Shard.builder().shardId(shardId).parentShardId(parentShardId).build(),
-                List.copyOf(records), closed));
+                new ArrayList<>(records), closed));
         return this;
+    }
+
+    /** Appends records to an open shard, as new writes to its items do. */
+    public synchronized InMemoryStreams append(String shardId, List<Record> records) {
+        ShardData data = shards.get(shardId);
+        if (data.closed()) {
+            throw new IllegalStateException(shardId + " is closed");
+        }
+        data.records().addAll(records);
+        return this;
+    }
+
+    /**
+     * Splits an open shard as DynamoDB does: it is closed (its iterator chain ends after its last record) and its
+     * children, each with the records given, are listed before it, so a reader that ignored lineage would read them
+     * first.
+     */
+    public synchronized InMemoryStreams split(String parentId, Map<String, List<Record>> children) {
+        ShardData parent = shards.get(parentId);
+        Map<String, ShardData> reordered = new LinkedHashMap<>();
+        children.forEach((id, records) -> reordered.put(id, new ShardData(Shard.builder().shardId(id)
+                .parentShardId(parentId).build(), new ArrayList<>(records), false)));
+        shards.forEach((id, data) -> reordered.put(id, id.equals(parentId)
+                ? new ShardData(parent.shard(), parent.records(), true) : data));
+        shards.clear();
+        shards.putAll(reordered);
+        return this;
+    }
+
+    /** Every record handed out so far, a record read twice listed twice. */
+    public synchronized List<HandedOut> handedOut() {
+        return List.copyOf(handedOut);
     }
 
     /**
@@ -67,7 +105,7 @@ public final class InMemoryStreams implements DynamoDbStreamsClient {
     }
 
     @Override
-    public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
+    public synchronized DescribeStreamResponse describeStream(DescribeStreamRequest request) {
         List<String> ids = new ArrayList<>(shards.keySet());
         int from = request.exclusiveStartShardId() == null ? 0 : ids.indexOf(request.exclusiveStartShardId()) + 1;
         String last = from + 1 < ids.size() ? ids.get(from) : null;
@@ -77,7 +115,7 @@ public final class InMemoryStreams implements DynamoDbStreamsClient {
     }
 
     @Override
-    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+    public synchronized GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
         List<Record> records = shards.get(request.shardId()).records();
         int position = 0;
         if (request.shardIteratorType() == ShardIteratorType.AFTER_SEQUENCE_NUMBER) {
@@ -100,6 +138,8 @@ public final class InMemoryStreams implements DynamoDbStreamsClient {
         if (!page.isEmpty() && !readOrder.contains(iterator[0])) {
             readOrder.add(iterator[0]);
         }
+        page.forEach(r -> handedOut.add(new HandedOut(iterator[0], r.dynamodb().sequenceNumber())));
+        page = List.copyOf(page);
         String next = data.closed() && to == data.records().size() ? null : iterator[0] + "@" + to;
         return GetRecordsResponse.builder().records(page).nextShardIterator(next).build();
     }

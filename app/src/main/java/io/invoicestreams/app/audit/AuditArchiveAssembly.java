@@ -10,7 +10,6 @@ import io.invoicestreams.adapters.archive.LocalDirectoryArchive;
 import io.invoicestreams.adapters.archive.S3Archive;
 import io.invoicestreams.adapters.archive.S3ArchiveCache;
 import io.invoicestreams.adapters.archive.S3ArchiveLifecycle;
-import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.app.Closing;
@@ -139,7 +138,7 @@ public class AuditArchiveAssembly {
     @Produces
     @Singleton
     FlushLock flushLock(StoreDatabase database) {
-        return new FlushLock(EventStoreDatabase.pool(database.url(), database.user(), database.password(), 1));
+        return new FlushLock(database.pool(1));
     }
 
     void closeFlushLock(@Disposes FlushLock lock) {

@@ -34,8 +34,21 @@ import java.util.List;
 @Singleton
 public class EventStoreAssembly {
 
-    /** Where the event store lives. Its password is kept out of {@link #toString()}. */
-    public record StoreDatabase(String url, String user, String password) {
+    /**
+     * Where the event store lives, and how long a call to it may stay unanswered. Its password is kept out of
+     * {@link #toString()}.
+     */
+    public record StoreDatabase(String url, String user, String password, java.time.Duration callTimeout) {
+        /** A pool of at most {@code maxSize} connections to it. */
+        public AgroalDataSource pool(int maxSize) {
+            return EventStoreDatabase.pool(url, user, password, maxSize, callTimeout);
+        }
+
+        /** A pool that tells {@code h2ClosedItself} when an embedded H2 database closed itself. */
+        public AgroalDataSource pool(int maxSize, java.util.function.Consumer<SQLException> h2ClosedItself) {
+            return EventStoreDatabase.pool(url, user, password, maxSize, callTimeout, h2ClosedItself);
+        }
+
         public boolean postgres() {
             return url.startsWith("jdbc:postgresql:");
         }
@@ -58,14 +71,13 @@ public class EventStoreAssembly {
         String url = config.store().url().filter(u -> !u.isBlank())
                 .orElseGet(() -> EventStoreDatabase.h2FileUrl(data.path()));
         return new StoreDatabase(url, config.store().user().orElse(url.startsWith("jdbc:h2") ? "sa" : null),
-                config.store().password().orElse(""));
+                config.store().password().orElse(""), config.store().callTimeout());
     }
 
     @Produces
     @Singleton
-    AgroalDataSource dataSource(StoreDatabase database, InvoiceStreamsConfig config) {
-        AgroalDataSource pool = EventStoreDatabase.pool(database.url(), database.user(), database.password(),
-                config.store().poolSize());
+    AgroalDataSource dataSource(StoreDatabase database, InvoiceStreamsConfig config, DataDir data, StoreLoss loss) {
+        AgroalDataSource pool = database.pool(config.store().poolSize(), closed -> loss.lost(data.path(), closed));
         try (Connection ignored = pool.getConnection()) {
             return pool;
         } catch (SQLException e) {
