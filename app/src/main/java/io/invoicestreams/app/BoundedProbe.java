@@ -2,9 +2,7 @@ package io.invoicestreams.app;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -20,8 +18,7 @@ public final class BoundedProbe {
     public static final Duration WAIT = Duration.ofSeconds(2);
 
     private final String name;
-    private final Supplier<Optional<String>> probe;
-    private CompletableFuture<Optional<String>> running;
+    private final OneInFlight<Optional<String>> probe;
 
     /**
      * @param name  what is probed, for the reason given when it does not answer
@@ -29,14 +26,13 @@ public final class BoundedProbe {
      */
     public BoundedProbe(String name, Supplier<Optional<String>> probe) {
         this.name = name;
-        this.probe = probe;
+        this.probe = new OneInFlight<>("probe-" + name.replace(' ', '-'), probe);
     }
 
     /** Why the dependency is down, or empty when it answered within {@link #WAIT}. */
     public Optional<String> problem() {
-        CompletableFuture<Optional<String>> check = start();
         try {
-            return check.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return probe.within(WAIT);
         } catch (TimeoutException e) {
             return Optional.of(name + " did not answer within " + WAIT.toSeconds() + " s");
         } catch (ExecutionException e) {
@@ -46,13 +42,5 @@ public final class BoundedProbe {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted while waiting for " + name);
         }
-    }
-
-    private synchronized CompletableFuture<Optional<String>> start() {
-        if (running == null || running.isDone()) {
-            running = CompletableFuture.supplyAsync(probe, command -> Thread.ofVirtual()
-                    .name("probe-" + name.replace(' ', '-')).start(command));
-        }
-        return running;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -95,14 +96,22 @@ class BlackHoleIT {
         return new Probe(status, Duration.between(asked, Instant.now()));
     }
 
-    /** How the service went through one black hole. */
-    private record Recovery(Duration notReadyAfter, Duration slowestProbe, Duration readyAgain, Duration caughtUp) {
+    /** How the service went through one black hole, with each read model's lag in seconds at its end. */
+    private record Recovery(Duration notReadyAfter, Duration slowestProbe, Duration readyAgain, Duration caughtUp,
+                            Map<String, Double> lagDuring) {
         @Override
         public String toString() {
             return "not ready after " + notReadyAfter.toMillis() + " ms (slowest readiness answer "
                     + slowestProbe.toMillis() + " ms), ready " + readyAgain.toMillis() + " ms and caught up "
-                    + caughtUp.toMillis() + " ms after restore";
+                    + caughtUp.toMillis() + " ms after restore; lag seconds at its end " + lagDuring;
         }
+    }
+
+    /** {@code invoice_projection_lag_seconds} of each read model, as Prometheus scrapes it. */
+    private Map<String, Double> lagSeconds() throws Exception {
+        Map<String, Double> lags = ServiceChecks.metric(service, "invoice_projection_lag_seconds", "group");
+        assertThat(lags).as("a lag for every read model").containsKeys("totals", "search", "audit-archive");
+        return lags;
     }
 
     /**
@@ -110,7 +119,7 @@ class BlackHoleIT {
      * {@link BoundedProbe#WAIT} plus slack, within the call timeout of the hole opening, and throughout; then the
      * service must be ready again and hold every change.
      */
-    private Recovery blackHole(TcpProxy part, String name) {
+    private Recovery blackHole(TcpProxy part, String name) throws Exception {
         Instant opened = Instant.now();
         part.blackHole();
         Duration slowest = Duration.ZERO;
@@ -133,11 +142,15 @@ class BlackHoleIT {
         }
         assertThat(slowest).as("the readiness check answers without waiting for " + name)
                 .isLessThan(BoundedProbe.WAIT.plus(SLACK));
+        Map<String, Double> lagDuring = lagSeconds(); // NaN while the store is silent, but the scrape answers
         Instant restored = Instant.now();
         part.restore();
         await().atMost(Duration.ofSeconds(60)).until(service::ready);
         Duration readyAgain = Duration.between(restored, Instant.now());
-        return new Recovery(notReadyAfter, slowest, readyAgain, awaitCaughtUp(restored));
+        Duration caughtUp = awaitCaughtUp(restored);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lagSeconds().values())
+                .as("every read model caught up: lag 0").allMatch(lag -> lag == 0.0));
+        return new Recovery(notReadyAfter, slowest, readyAgain, caughtUp, lagDuring);
     }
 
     @Test
@@ -164,6 +177,9 @@ class BlackHoleIT {
         Recovery dynamoDb = blackHole(dynamoDbProxy, "DynamoDB");
         Recovery store = blackHole(postgresProxy, "the event store");
         Recovery search = blackHole(openSearchProxy, "OpenSearch");
+        // The 100 changes written while OpenSearch was silent waited about 18 s for the search read model only.
+        assertThat(search.lagDuring().get("search")).as("search's lag while OpenSearch is silent").isGreaterThan(10);
+        assertThat(search.lagDuring().get("totals")).as("the totals did not wait for OpenSearch").isLessThan(5);
 
         assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(400);
         assertThat(searchable()).isEqualTo(400);
@@ -172,6 +188,30 @@ class BlackHoleIT {
             assertThat(parked.asLong()).as("a silent dependency parks nothing").isZero();
         }
         assertThat(projections.get("parkedStreamRecords").asLong()).isZero();
+        // The delay histograms saw every record: stored once each, and each live event written by each read model.
+        String scrape = service.get("/q/metrics").body();
+        var stored = java.util.regex.Pattern.compile("(?m)^invoice_stream_record_to_stored_seconds_count (\\S+)$")
+                .matcher(scrape);
+        assertThat(stored.find()).isTrue();
+        assertThat(Double.parseDouble(stored.group(1))).as("records stored, redeliveries included")
+                .isGreaterThanOrEqualTo(400);
+        assertThat(ServiceChecks.metric(service, "invoice_projection_record_to_write_seconds_count", "group"))
+                .as("live events written per read model, retried batches included")
+                .containsKeys("totals", "search", "audit-archive")
+                .allSatisfy((group, count) -> assertThat(count).as(group).isGreaterThanOrEqualTo(400));
+        // Every series that the dashboard and the alert rules in docs/ops name is one this service exports.
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (String file : List.of("grafana-dashboard.json", "alerts.yml")) {
+            var names = java.util.regex.Pattern.compile("invoice_[a-z_]+").matcher(
+                    Files.readString(Path.of("..", "docs", "ops", file)));
+            while (names.find()) {
+                named.add(names.group());
+            }
+        }
+        assertThat(named).as("the series docs/ops names").hasSizeGreaterThan(10);
+        String finalScrape = service.get("/q/metrics").body();
+        assertThat(named).allSatisfy(name -> assertThat(finalScrape).as(name + " is exported")
+                .containsPattern("(?m)^" + name + "[{ ]"));
         System.out.printf("RELIABILITY black-hole dynamodb: %s; store: %s; opensearch: %s; %d changes%n", dynamoDb,
                 store, search, changes);
     }

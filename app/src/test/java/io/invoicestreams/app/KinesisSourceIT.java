@@ -99,6 +99,10 @@ class KinesisSourceIT {
         Duration firstCatchUp = Duration.between(started, Instant.now());
         JsonNode ready = ServiceChecks.JSON.readTree(service.get("/admin/health").body());
         assertThat(ready.get("stream").asText()).isEqualTo("kinesis:" + stream);
+        // Each shard's lag, from KCL's millisBehindLatest: both shards listed, and 0 once their readers are at the tip.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                ServiceChecks.metric(service, "invoice_stream_lag_seconds", "shard"))
+                .hasSize(2).allSatisfy((shard, lag) -> assertThat(lag).as(shard).isZero()));
 
         service.kill();
         for (int i = 100; i < 150; i++) {

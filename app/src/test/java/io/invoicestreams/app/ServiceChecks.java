@@ -112,6 +112,22 @@ final class ServiceChecks {
         return lines;
     }
 
+    /**
+     * The values of one Prometheus series of the service's {@code /q/metrics}, by the value of its one tag; NaN as
+     * NaN.
+     */
+    static Map<String, Double> metric(ServiceProcess service, String name, String tag) throws Exception {
+        var response = service.get("/q/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Double> values = new java.util.TreeMap<>();
+        var m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{" + tag + "=\"([^\"]+)\"} (\\S+)$")
+                .matcher(response.body());
+        while (m.find()) {
+            values.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return values;
+    }
+
     /** Every message of the queue, received and deleted. */
     static List<Message> drain(SqsClient sqs, String queueName) {
         return io.invoicestreams.adapters.support.Queues.drain(sqs,

@@ -82,7 +82,7 @@ public final class StreamBatchIngestor {
             parked.park(plan.toPark());
             return new BatchResult(batch.size(), events, plan.toPark().size(), plan.superseded());
         });
-        report(result);
+        report(result, batch);
         return result;
     }
 
@@ -99,7 +99,7 @@ public final class StreamBatchIngestor {
             parked.park(plan.toPark());
             return new BatchResult(items.size(), events, plan.toPark().size(), plan.superseded());
         });
-        report(result);
+        report(result, items);
         return result;
     }
 
@@ -146,7 +146,7 @@ public final class StreamBatchIngestor {
             parked.park(toPark);
             return new BatchResult(batch.size(), total, toPark.size(), plan.superseded());
         });
-        report(result);
+        report(result, batch);
         return result;
     }
 
@@ -204,8 +204,15 @@ public final class StreamBatchIngestor {
                 decoded.rawJson(), null);
     }
 
-    private void report(BatchResult result) {
+    private void report(BatchResult result, List<Decoded> batch) {
         metrics.eventsStored(result.events());
+        java.time.Instant committed = java.time.Instant.now();
+        for (Decoded record : batch) {
+            var stream = record.record().dynamodb();
+            if (stream != null && stream.approximateCreationDateTime() != null) {
+                metrics.recordStored(java.time.Duration.between(stream.approximateCreationDateTime(), committed));
+            }
+        }
         if (result.parked() > 0) {
             metrics.recordsParked(result.parked());
             LOG.warn("Parked {} of {} stream records; list them with GET /admin/parked", result.parked(),

@@ -9,6 +9,13 @@ public interface StreamMetrics {
     default void eventsStored(int count) {
     }
 
+    /**
+     * A record's batch committed {@code sinceCreated} after the record's ApproximateCreationDateTime (which DynamoDB
+     * Streams rounds down to the second).
+     */
+    default void recordStored(java.time.Duration sinceCreated) {
+    }
+
     /** Stream records parked: unusable, rejected by the aggregate, or failing repeatedly. */
     default void recordsParked(int count) {
     }

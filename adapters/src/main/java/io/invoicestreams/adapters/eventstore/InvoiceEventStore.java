@@ -308,6 +308,14 @@ public final class InvoiceEventStore implements AutoCloseable {
         }
     }
 
+    /** When the first event stored after global index {@code index} was stored; empty when there is none. */
+    public java.util.Optional<java.time.Instant> storedAfter(long index) {
+        TrackingToken after = index < 0 ? null : GapAwareTrackingToken.newInstance(index, java.util.Set.of());
+        try (Stream<? extends TrackedEventMessage<?>> events = storageEngine.readEvents(after, false)) {
+            return events.findFirst().map(TrackedEventMessage::getTimestamp);
+        }
+    }
+
     /** The global index of the newest stored event, or -1 when the store is empty. */
     public long headIndex() {
         return Stream.ofNullable(storageEngine.createHeadToken())

@@ -72,8 +72,30 @@ public final class ProjectionProcessors {
      */
     public static Consumer<Configurer> register(List<Projection> projections, Settings settings,
                                                 JdbcTransactions transactions) {
+        return register(projections, settings, transactions, (group, changedAt) -> { });
+    }
+
+    /** Told, after each committed batch of a read model, when each of its live events' stream record was created. */
+    @FunctionalInterface
+    public interface Written {
+        void written(String group, java.time.Instant changedAt);
+    }
+
+    /** @param written told of each live (not replayed) event a read model's committed batch held */
+    public static Consumer<Configurer> register(List<Projection> projections, Settings settings,
+                                                JdbcTransactions transactions, Written written) {
         return configurer -> configurer.eventProcessing(processing -> {
             for (Projection projection : projections) {
+                processing.registerHandlerInterceptor(projection.name(), configuration -> (unitOfWork, chain) -> {
+                    Object result = chain.proceed();
+                    var message = unitOfWork.getMessage();
+                    if (message.getPayload() instanceof io.invoicestreams.domain.invoice.InvoiceEvent event
+                            && !org.axonframework.eventhandling.ReplayToken.isReplay(message)) {
+                        java.time.Instant changedAt = event.change().changedAt();
+                        unitOfWork.afterCommit(u -> written.written(projection.name(), changedAt));
+                    }
+                    return result;
+                });
                 if (projection.deadLetters()) {
                     Objects.requireNonNull(transactions, "transactions");
                     JdbcTransactions nested = transactions.withSavepoints();

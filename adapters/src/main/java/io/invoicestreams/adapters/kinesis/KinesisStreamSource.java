@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.invoicestreams.adapters.source.ShardLag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -94,10 +95,18 @@ public final class KinesisStreamSource implements ChangeSource {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> failingSince = new AtomicReference<>();
     private volatile boolean stopping;
+    private final io.invoicestreams.adapters.dynamodb.StreamMetrics metrics;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public KinesisStreamSource(StreamBatchIngestor ingestor, KinesisChangeRecords records, Settings settings,
                                Clock clock) {
+        this(ingestor, records, settings, clock, io.invoicestreams.adapters.dynamodb.StreamMetrics.NONE);
+    }
+
+    /** @param metrics where each shard's lag is reported ({@code invoice_stream_lag_seconds{shard}}) */
+    public KinesisStreamSource(StreamBatchIngestor ingestor, KinesisChangeRecords records, Settings settings,
+                               Clock clock, io.invoicestreams.adapters.dynamodb.StreamMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
         this.records = Objects.requireNonNull(records, "records");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -156,7 +165,7 @@ public final class KinesisStreamSource implements ChangeSource {
         var table = new io.invoicestreams.adapters.dynamodb.InvoiceTransactionsTable(dynamoDb, tableName);
         var leases = new io.invoicestreams.adapters.dynamodb.ShardLeases(store.tokenStore(), store.transactions());
         return new KinesisStreamSource(StreamIngestion.ingestor(store, tableName, leases, metrics),
-                new KinesisChangeRecords(StreamIngestion.decoder(table, defaultCurrency)), settings, clock);
+                new KinesisChangeRecords(StreamIngestion.decoder(table, defaultCurrency)), settings, clock, metrics);
     }
 
     /** Starts reading; KCL takes its leases in the background. */
@@ -213,19 +222,29 @@ public final class KinesisStreamSource implements ChangeSource {
     private final class Processor implements ShardRecordProcessor {
         private String shardId = "unknown";
         private volatile boolean leaseLost;
+        /**
+         * The shard's lag as KCL tells it: after each stored batch, or each empty poll, the reader is
+         * {@code millisBehindLatest} behind the stream's tip; while storing fails, nothing moves it, so it rises.
+         * An empty poll counts as at the tip for five idle intervals.
+         */
+        private ShardLag lag;
 
         @Override
         public void initialize(InitializationInput input) {
             shardId = input.shardId();
+            lag = new ShardLag(clock, settings.idleBetweenReads().multipliedBy(5).plusSeconds(1));
+            metrics.shardStarted(shardId, lag);
             ownedShards.incrementAndGet();
             LOG.info("Kinesis shard {} taken, from {}", shardId, input.extendedSequenceNumber());
         }
 
         @Override
         public void processRecords(ProcessRecordsInput input) {
-            lastBatch.set(clock.instant());
+            Instant polled = clock.instant();
+            lastBatch.set(polled);
             if (input.records().isEmpty()) {
                 failingSince.set(null);
+                caughtUp(input, polled);
                 return;
             }
             List<Decoded> batch = new ArrayList<>(input.records().size());
@@ -246,6 +265,7 @@ public final class KinesisStreamSource implements ChangeSource {
                     lastError.set(null);
                     input.checkpointer().checkpoint(input.records().getLast().sequenceNumber(),
                             input.records().getLast().subSequenceNumber());
+                    caughtUp(input, polled);
                     return;
                 } catch (ShutdownException lost) {
                     LOG.info("Kinesis shard {} was handed to another worker before its checkpoint; it reads the"
@@ -264,15 +284,27 @@ public final class KinesisStreamSource implements ChangeSource {
             }
         }
 
+        /** Everything up to {@code millisBehindLatest} before the poll is stored. */
+        private void caughtUp(ProcessRecordsInput input, Instant polled) {
+            Long behind = input.millisBehindLatest();
+            if (behind == null || behind == 0) {
+                lag.atTip(polled);
+            } else {
+                lag.stored(polled.minusMillis(behind));
+            }
+        }
+
         @Override
         public void leaseLost(LeaseLostInput input) {
             leaseLost = true;
+            metrics.shardStopped(shardId);
             ownedShards.decrementAndGet();
             LOG.info("Kinesis shard {} is no longer this worker's (handed over, or shutting down)", shardId);
         }
 
         @Override
         public void shardEnded(ShardEndedInput input) {
+            metrics.shardStopped(shardId);
             ownedShards.decrementAndGet();
             try {
                 input.checkpointer().checkpoint();

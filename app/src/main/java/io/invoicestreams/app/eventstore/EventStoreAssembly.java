@@ -101,7 +101,7 @@ public class EventStoreAssembly {
     @Singleton
     InvoiceEventStore store(JdbcTransactions transactions, @All List<ReadModelBinding> readModels,
                             InvoiceStreamsConfig config, ReadModelsConfig readModelsConfig, NodeId node,
-                            Clock clock) {
+                            Clock clock, Metrics metrics) {
         var p = readModelsConfig.processing();
         if (p.batchSize() < 1 || p.segments() < 1) {
             throw new IllegalArgumentException("invoice.read-models.processing.batch-size and .segments must be 1 or"
@@ -117,7 +117,7 @@ public class EventStoreAssembly {
                         ? InvoiceEventStore.ProcessorStreams.waking(p.pollInterval())
                         : InvoiceEventStore.ProcessorStreams.AXON_POLLING, ProjectionProcessors.register(running,
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval()),
-                        transactions));
+                        transactions, metrics::written));
     }
 
     void closeStore(@Disposes InvoiceEventStore store) {
@@ -138,8 +138,10 @@ public class EventStoreAssembly {
 
     @Produces
     @Singleton
-    ProjectionControl projections(InvoiceEventStore store) {
-        return new ProjectionControl(store);
+    ProjectionControl projections(InvoiceEventStore store, Metrics metrics, Clock clock) {
+        ProjectionControl control = new ProjectionControl(store);
+        metrics.readModels(control, store::storedAfter, clock);
+        return control;
     }
 
     /**
