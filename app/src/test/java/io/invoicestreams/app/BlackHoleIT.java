@@ -8,19 +8,16 @@ import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.LocalOpenSearch;
 import io.invoicestreams.adapters.support.TcpProxy;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The packaged service with DynamoDB Local, PostgreSQL and OpenSearch each behind a proxy that black-holes it: the
@@ -40,13 +37,12 @@ class BlackHoleIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final DynamoDbClients local = LocalDynamoDb.clients();
     private final DynamoDbClient users = local.dynamoDb();
+    private final UserWrites writes = new UserWrites(users, "Hole_" + run, 5_300_000, 40, "Hole " + run);
     private final TcpProxy dynamoDbProxy = TcpProxy.to(local.endpoint().orElseThrow().getPort());
     private final TcpProxy postgresProxy = TcpProxy.to(5432);
     private final TcpProxy openSearchProxy = TcpProxy.to(LocalOpenSearch.endpoint().getPort());
-    private final Map<String, BigDecimal> expected = new LinkedHashMap<>();
     private final String schema = "blackhole_" + run.replace('-', '_');
     private ServiceProcess service;
-    private int changes;
 
     @AfterEach
     void stop() {
@@ -59,25 +55,11 @@ class BlackHoleIT {
         users.close();
     }
 
-    private void write(int count) {
-        for (int i = 0; i < count; i++) {
-            int n = changes++;
-            String invoice = Integer.toString(5_300_000 + n % 40);
-            users.putItem(b -> b.tableName("Hole_" + run).item(Map.of(
-                    "InvoiceNumber", AttributeValue.fromS(invoice),
-                    "TransactionIdentifier", AttributeValue.fromS("T" + n),
-                    "Amount", AttributeValue.fromS("$" + (n % 97 + 1)),
-                    "Trans_country", AttributeValue.fromS("USA"),
-                    "InvoiceDoc", AttributeValue.fromS("{\"Vendor Name\":\"Hole " + run + "\"}"))));
-            expected.merge(invoice, BigDecimal.valueOf(n % 97 + 1), BigDecimal::add);
-        }
-    }
-
     /** Every change stored once, the totals equal to the table's sums, and every change found by search. */
     private Duration awaitCaughtUp(Instant since) {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ServiceChecks.storedEvents(schema) == changes
-                        && ServiceChecks.totalsMatch(service, expected) && searchable() == changes);
+                .until(() -> ServiceChecks.storedEvents(schema) == writes.changes()
+                        && ServiceChecks.totalsMatch(service, writes.expected()) && searchable() == writes.changes());
         return Duration.between(since, Instant.now());
     }
 
@@ -133,7 +115,7 @@ class BlackHoleIT {
         } while (p.status() == 200);
         assertThat(p.status()).as("a readiness answer, not a hang, while " + name + " is silent").isEqualTo(503);
         Duration notReadyAfter = Duration.between(opened, Instant.now());
-        write(100);
+        writes.write(100);
         while (Duration.between(opened, Instant.now()).compareTo(Duration.ofSeconds(20)) < 0) {
             p = probe();
             slowest = slowest.compareTo(p.took()) < 0 ? p.took() : slowest;
@@ -170,7 +152,7 @@ class BlackHoleIT {
         settings.put("invoice.search.opensearch.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
         service = new ServiceProcess(settings, data.resolve("service.log")).start();
 
-        write(100);
+        writes.write(100);
         awaitCaughtUp(Instant.now());
         await().atMost(Duration.ofSeconds(30)).until(service::ready);
 
@@ -213,6 +195,6 @@ class BlackHoleIT {
         assertThat(named).allSatisfy(name -> assertThat(finalScrape).as(name + " is exported")
                 .containsPattern("(?m)^" + name + "[{ ]"));
         System.out.printf("RELIABILITY black-hole dynamodb: %s; store: %s; opensearch: %s; %d changes%n", dynamoDb,
-                store, search, changes);
+                store, search, writes.changes());
     }
 }

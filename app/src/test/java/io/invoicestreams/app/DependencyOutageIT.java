@@ -7,18 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
 import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TcpProxy;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The packaged service as its own process, with DynamoDB Local and PostgreSQL behind TCP proxies that the test cuts:
@@ -31,12 +28,11 @@ class DependencyOutageIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final DynamoDbClients local = LocalDynamoDb.clients();
     private final DynamoDbClient users = local.dynamoDb();
+    private final UserWrites writes = new UserWrites(users, "Outage_" + run, 5_100_000, 40, null);
     private final TcpProxy dynamoDbProxy = TcpProxy.to(local.endpoint().orElseThrow().getPort());
     private final TcpProxy postgresProxy = TcpProxy.to(5432);
-    private final Map<String, BigDecimal> expected = new LinkedHashMap<>();
     private final String schema = "outage_" + run.replace('-', '_');
     private ServiceProcess service;
-    private int changes;
 
     @AfterEach
     void stop() {
@@ -48,24 +44,11 @@ class DependencyOutageIT {
         users.close();
     }
 
-    private void write(int count) {
-        for (int i = 0; i < count; i++) {
-            int n = changes++;
-            String invoice = Integer.toString(5_100_000 + n % 40);
-            users.putItem(b -> b.tableName("Outage_" + run).item(Map.of(
-                    "InvoiceNumber", AttributeValue.fromS(invoice),
-                    "TransactionIdentifier", AttributeValue.fromS("T" + n),
-                    "Amount", AttributeValue.fromS("$" + (n % 97 + 1)),
-                    "Trans_country", AttributeValue.fromS("USA"))));
-            expected.merge(invoice, BigDecimal.valueOf(n % 97 + 1), BigDecimal::add);
-        }
-    }
-
     /** Waits until the service holds every change once and its totals match; returns how long that took. */
     private Duration awaitCaughtUp(Instant since) {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ServiceChecks.storedEvents(schema) == changes
-                        && ServiceChecks.totalsMatch(service, expected));
+                .until(() -> ServiceChecks.storedEvents(schema) == writes.changes()
+                        && ServiceChecks.totalsMatch(service, writes.expected()));
         return Duration.between(since, Instant.now());
     }
 
@@ -95,7 +78,7 @@ class DependencyOutageIT {
         part.cut();
         await().atMost(Duration.ofSeconds(20)).until(() -> !service.ready());
         Duration notReadyAfter = Duration.between(cut, Instant.now());
-        write(100);
+        writes.write(100);
         holdOutage(cut, length);
         assertThat(service.ready()).as("not ready while " + name + " is unreachable").isFalse();
         Instant restored = Instant.now();
@@ -115,7 +98,7 @@ class DependencyOutageIT {
         settings.put("invoice.source.dynamodb-streams.max-error-backoff", "5s");
         service = new ServiceProcess(settings, data.resolve("service.log")).start();
 
-        write(100);
+        writes.write(100);
         awaitCaughtUp(Instant.now());
         await().atMost(Duration.ofSeconds(30)).until(service::ready);
 
@@ -131,6 +114,6 @@ class DependencyOutageIT {
         }
         assertThat(projections.get("parkedStreamRecords").asLong()).isZero();
         System.out.printf("RELIABILITY dynamodb-30s: %s; store-15s: %s; %d changes, %d events%n", dynamoDb,
-                eventStore, changes, ServiceChecks.storedEvents(schema));
+                eventStore, writes.changes(), ServiceChecks.storedEvents(schema));
     }
 }

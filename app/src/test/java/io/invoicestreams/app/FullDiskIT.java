@@ -9,7 +9,6 @@ import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TestDatabases;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The packaged service on the embedded default (H2 event store, Lucene index, local archive) with its data folder on
@@ -38,10 +36,9 @@ class FullDiskIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final DynamoDbClients local = LocalDynamoDb.clients();
     private final DynamoDbClient users = local.dynamoDb();
-    private final Map<String, BigDecimal> expected = new LinkedHashMap<>();
+    private final UserWrites writes = new UserWrites(users, "Full_" + run, 5_400_000, 30, "Full " + run);
     private Path disk;
     private ServiceProcess service;
-    private int changes;
 
     @AfterEach
     void stop() throws Exception {
@@ -60,21 +57,6 @@ class FullDiskIT {
         assertThat(p.waitFor()).as(String.join(" ", command) + " (needs root): " + output).isZero();
     }
 
-    private void write(int count) {
-        for (int i = 0; i < count; i++) {
-            int n = changes++;
-            String invoice = Integer.toString(5_400_000 + n % 30);
-            users.putItem(b -> b.tableName("Full_" + run).item(Map.of(
-                    "InvoiceNumber", AttributeValue.fromS(invoice),
-                    "TransactionIdentifier", AttributeValue.fromS("T" + n),
-                    "Amount", AttributeValue.fromS("$" + (n % 89 + 1)),
-                    "Trans_country", AttributeValue.fromS("USA"),
-                    "InvoiceDoc", AttributeValue.fromS("{\"Vendor Name\":\"Full " + run + "\",\"ItemsDesc\":[{\"bolt"
-                            + n + "\":{\"Quantity\":" + (n % 5 + 1) + "}}]}"))));
-            expected.merge(invoice, BigDecimal.valueOf(n % 89 + 1), BigDecimal::add);
-        }
-    }
-
     private long searchable() throws Exception {
         var response = service.get("/search?q=" + run + "&limit=1");
         return response.statusCode() == 200 ? ServiceChecks.JSON.readTree(response.body()).get("total").asLong() : -1;
@@ -91,8 +73,8 @@ class FullDiskIT {
     }
 
     private boolean caughtUp() throws Exception {
-        return ServiceChecks.totalsMatch(service, expected) && searchable() == changes
-                && archivedTransactions().size() == changes;
+        return ServiceChecks.totalsMatch(service, writes.expected()) && searchable() == writes.changes()
+                && archivedTransactions().size() == writes.changes();
     }
 
     /** Fills the file system to its last byte; returns the filler files. */
@@ -153,12 +135,12 @@ class FullDiskIT {
     void a_full_disk_under_the_embedded_store_ends_the_process_clearly_and_a_restart_loses_nothing() throws Exception {
         Path logs = mountDisk();
         service = new ServiceProcess(settings(logs), logs.resolve("service.log")).start();
-        write(100);
+        writes.write(100);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::caughtUp);
 
         Instant filled = Instant.now();
         List<Path> fillers = fill(disk);
-        write(200);
+        writes.write(200);
         await().atMost(Duration.ofSeconds(120)).until(() -> !service.alive());
         Duration exitedAfter = Duration.between(filled, Instant.now());
         assertThat(service.exitCode()).as("EX_TEMPFAIL: start again").isEqualTo(75);
@@ -178,7 +160,7 @@ class FullDiskIT {
         assertNothingParked();
         assertThat(archivedTransactions()).hasSize(300);
         System.out.printf("RELIABILITY full-disk H2: exited with 75 %d ms after the disk filled; started again, caught"
-                + " up %d ms after space returned; %d changes%n", exitedAfter.toMillis(), caughtUp.toMillis(), changes);
+                + " up %d ms after space returned; %d changes%n", exitedAfter.toMillis(), caughtUp.toMillis(), writes.changes());
     }
 
     /**
@@ -196,13 +178,13 @@ class FullDiskIT {
         settings.put("invoice.store.url", TestDatabases.PG_URL + "?currentSchema=" + schema);
         settings.put("invoice.store.user", TestDatabases.PG_USER);
         service = new ServiceProcess(settings, logs.resolve("service.log")).start();
-        write(100);
+        writes.write(100);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(this::caughtUp);
 
         List<Path> fillers = fill(disk);
-        write(200);
+        writes.write(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceChecks.storedEvents(schema) == 300
-                && ServiceChecks.totalsMatch(service, expected));
+                && ServiceChecks.totalsMatch(service, writes.expected()));
         ServiceProcess.pause(Duration.ofSeconds(10));
         assertThat(searchable()).as("search waits for space").isLessThan(300);
         assertThat(archivedTransactions().size()).as("the archive waits for space").isLessThan(300);
@@ -220,6 +202,6 @@ class FullDiskIT {
         assertThat(archivedTransactions()).hasSize(300);
         assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(300);
         System.out.printf("RELIABILITY full-disk index and archive: search and archive caught up %d ms after space"
-                + " returned; %d changes%n", caughtUp.toMillis(), changes);
+                + " returned; %d changes%n", caughtUp.toMillis(), writes.changes());
     }
 }

@@ -54,7 +54,8 @@ class WorkSharingIT {
     }
 
     private record Node(InvoiceEventStore store, FairShare share, DynamoDbStreamConsumer consumer,
-                        io.agroal.api.AgroalDataSource pool, Gone streams) implements AutoCloseable {
+                        io.agroal.api.AgroalDataSource pool,
+                        io.invoicestreams.adapters.support.FaultInjectingStreams streams) implements AutoCloseable {
         int shards() {
             return consumer.status().ownedShards();
         }
@@ -73,59 +74,6 @@ class WorkSharingIT {
     }
 
     /**
-     * The stream as one node sees it: the shared in-memory stream until {@link #die()}, then nothing (every call
-     * fails), as for a process that was killed.
-     */
-    private static final class Gone implements software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient {
-        private final InMemoryStreams streams;
-        private volatile boolean dead;
-
-        Gone(InMemoryStreams streams) {
-            this.streams = streams;
-        }
-
-        void die() {
-            dead = true;
-        }
-
-        private void check() {
-            if (dead) {
-                throw software.amazon.awssdk.core.exception.SdkClientException.create("this node is dead");
-            }
-        }
-
-        @Override
-        public software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse describeStream(
-                software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest request) {
-            check();
-            return streams.describeStream(request);
-        }
-
-        @Override
-        public software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse getShardIterator(
-                software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest request) {
-            check();
-            return streams.getShardIterator(request);
-        }
-
-        @Override
-        public software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse getRecords(
-                software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest request) {
-            check();
-            return streams.getRecords(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return streams.serviceName();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /**
      * Kills the node as far as the others can tell: its database connections are closed under it, so it can write
      * nothing more (no checkpoint, no event, no claim extended), and its stream calls fail.
      */
@@ -138,7 +86,7 @@ class WorkSharingIT {
                              Seen seen) {
         io.agroal.api.AgroalDataSource pool = EventStoreDatabase.pool(url, TestDatabases.PG_USER, "", 4);
         JdbcTransactions db = new JdbcTransactions(pool);
-        Gone streams = new Gone(shared);
+        var streams = new io.invoicestreams.adapters.support.FaultInjectingStreams(shared);
         InvoiceEventStore store = InvoiceEventStore.start(db, id, Duration.ofSeconds(2), Clock.systemUTC(),
                 ProjectionProcessors.register(List.of(new ProjectionProcessors.Projection(PROCESSOR, seen)),
                         new ProjectionProcessors.Settings(10, 4, Duration.ofMillis(200))));

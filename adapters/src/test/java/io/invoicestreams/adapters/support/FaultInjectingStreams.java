@@ -12,14 +12,16 @@ import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The real streams client (talking to DynamoDB Local), with failures injected into chosen GetRecords calls: the
- * errors DynamoDB Streams raises that DynamoDB Local cannot be made to raise on demand.
+ * A streams client (DynamoDB Local's, or an in-memory stream), with failures injected into chosen GetRecords calls:
+ * the errors DynamoDB Streams raises that DynamoDB Local cannot be made to raise on demand. {@link #die()} fails every
+ * later call, as for a node that was killed.
  */
 public final class FaultInjectingStreams implements DynamoDbStreamsClient {
 
     private final DynamoDbStreamsClient real;
     private final Deque<Supplier<RuntimeException>> faults = new ArrayDeque<>();
     private volatile int getRecordsCalls;
+    private volatile boolean dead;
 
     public FaultInjectingStreams(DynamoDbStreamsClient real) {
         this.real = real;
@@ -38,8 +40,20 @@ public final class FaultInjectingStreams implements DynamoDbStreamsClient {
         return getRecordsCalls;
     }
 
+    /** From now on every call fails, as for a node that was killed: nothing it asks of the stream answers. */
+    public void die() {
+        dead = true;
+    }
+
+    private void checkAlive() {
+        if (dead) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create("this node is dead");
+        }
+    }
+
     @Override
     public GetRecordsResponse getRecords(GetRecordsRequest request) {
+        checkAlive();
         getRecordsCalls++;
         GetRecordsResponse response = real.getRecords(request);
         synchronized (this) {
@@ -52,11 +66,13 @@ public final class FaultInjectingStreams implements DynamoDbStreamsClient {
 
     @Override
     public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
+        checkAlive();
         return real.describeStream(request);
     }
 
     @Override
     public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+        checkAlive();
         return real.getShardIterator(request);
     }
 
