@@ -144,7 +144,7 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
                            java.util.function.LongFunction<java.util.Optional<java.time.Instant>> storedAfter,
                            java.time.Clock clock) {
         for (String group : control.names()) {
-            ReadModelLag lag = new ReadModelLag(group, control, storedAfter, clock);
+            ReadModelLag lag = new ReadModelLag(group, () -> control.status(group), storedAfter, clock);
             meterSources.add(lag);
             Gauge.builder("invoice.projection.lag.events", lag, l -> l.now().events())
                     .description("Events in the store that the read model has not handled yet")
@@ -171,18 +171,23 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
         }
 
         private final String group;
-        private final io.invoicestreams.adapters.eventstore.ProjectionControl control;
+        private final java.util.function.Supplier<io.invoicestreams.adapters.eventstore.ProjectionControl.Status> status;
         private final java.util.function.LongFunction<java.util.Optional<java.time.Instant>> storedAfter;
         private final java.time.Clock clock;
         private final OneInFlight<Reading> reading;
         private volatile Reading last;
         private volatile java.time.Instant failureLogged;
 
-        ReadModelLag(String group, io.invoicestreams.adapters.eventstore.ProjectionControl control,
+        /**
+         * @param status      where the read model stands now (it reads the store)
+         * @param storedAfter when the first event after a position was stored (it reads the store)
+         */
+        ReadModelLag(String group,
+                     java.util.function.Supplier<io.invoicestreams.adapters.eventstore.ProjectionControl.Status> status,
                      java.util.function.LongFunction<java.util.Optional<java.time.Instant>> storedAfter,
                      java.time.Clock clock) {
             this.group = group;
-            this.control = control;
+            this.status = status;
             this.storedAfter = storedAfter;
             this.clock = clock;
             this.reading = new OneInFlight<>("lag-" + group, this::read);
@@ -219,7 +224,7 @@ public final class Metrics implements StreamMetrics, VerificationMetrics {
         }
 
         private Reading read() {
-            var status = control.status(group);
+            var status = this.status.get();
             java.time.Instant at = clock.instant();
             double seconds = status.lag() == 0 ? 0 : storedAfter.apply(status.position())
                     .map(t -> Math.max(0, java.time.Duration.between(t, at).toMillis() / 1000.0)).orElse(0.0);
