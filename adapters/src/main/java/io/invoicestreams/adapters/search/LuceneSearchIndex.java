@@ -93,9 +93,9 @@ public final class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     private final Analyzer analyzer = new StandardAnalyzer();
     private final FacetsConfig facets = new FacetsConfig();
     private final ObjectMapper json = InvoiceJson.objectMapper();
-    /** The index searches read: what the alias {@code current} names. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LuceneSearchIndex.class);
 
+    /** The index searches read: what the alias {@code current} names. */
     private volatile Generation live;
     /** The index writes go to: the live one, or the one a rebuild is filling. */
     private volatile Generation target;
