@@ -50,6 +50,27 @@ public class DeadLettersResource {
         return new Retried(group, delivered, queues.size(group));
     }
 
+    /** What the retry of one sequence did: {@code delivered} false when its head failed again. */
+    public record SequenceRetried(String processingGroup, String sequence, boolean delivered, long stillParked) {
+    }
+
+    /**
+     * Retries one sequence now, whatever its backoff: the parked events of one invoice, in order (a letter's
+     * {@code sequence}). 404 when it has none parked.
+     */
+    @POST
+    @Path("/sequences/{sequence}/retry")
+    public SequenceRetried retrySequence(@PathParam("processingGroup") String group,
+                                         @PathParam("sequence") String sequence) {
+        DeadLetters.Queues queues = queues(group);
+        if (queues.list(group).stream().noneMatch(l -> l.sequence().equals(sequence))) {
+            throw new Problems.NotFound("no parked event of sequence '" + io.invoicestreams.domain.Texts
+                    .abbreviate(sequence) + "' in " + group);
+        }
+        boolean delivered = queues.retrySequence(group, sequence);
+        return new SequenceRetried(group, sequence, delivered, queues.size(group));
+    }
+
     /** Removes one parked event for good: it is never handled. */
     @DELETE
     @Path("/{id}")

@@ -54,10 +54,19 @@ public class InvoicesResource {
     private final Rebuilds rebuilds;
     private final ObjectMapper json;
     private final Clock clock;
+    private final jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store;
+
+    /** Writes stored events as their stored JSON form: money as exact decimals, ids as strings. */
+    private static final ObjectMapper EVENT_JSON = io.invoicestreams.adapters.json.InvoiceJson.objectMapper();
+
+    /** At most this many events of one invoice in one answer. */
+    static final int MAX_EVENTS = 1000;
 
     InvoicesResource(InvoiceTransactions queries, TotalsStore totals,
                      CountryVerificationStore countryVerification, CommandGateway commands,
-                     Rebuilds rebuilds, ObjectMapper json, Clock clock) {
+                     Rebuilds rebuilds, ObjectMapper json, Clock clock,
+                     jakarta.enterprise.inject.Instance<io.invoicestreams.adapters.eventstore.InvoiceEventStore> store) {
+        this.store = store;
         this.queries = queries;
         this.totals = totals;
         this.countryVerification = countryVerification;
@@ -104,6 +113,59 @@ public class InvoicesResource {
      */
     public record VerifierAssignment(String invoiceNumber, String country, String verifier, boolean changed,
                                      int openTransactions) {
+    }
+
+    /**
+     * One stored event of the invoice.
+     *
+     * @param sequence       its number in the invoice's history, from 0
+     * @param shard          the shard whose record it came from ({@code table-scan} for bootstrap)
+     * @param streamSequence the stream record's SequenceNumber: the position in the stream
+     * @param event          the event as stored
+     */
+    public record HistoryEvent(long sequence, String type, Instant stored, String transactionId, String shard,
+                               String streamSequence, Instant changedAt, JsonNode event) {
+    }
+
+    /** @param more the invoice has events beyond these; ask again with {@code from} */
+    public record History(String invoiceNumber, List<HistoryEvent> events, boolean more) {
+    }
+
+    /** The invoice's events as the event store holds them, in order, from {@code from}. */
+    @GET
+    @Path("/events")
+    public History events(@PathParam("invoice") String invoice,
+                          @QueryParam("from") @DefaultValue("0") String fromParam,
+                          @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        InvoiceNumber number = new InvoiceNumber(invoice);
+        long from = Problems.intParam("from", fromParam);
+        int limit = Problems.intParam("limit", limitParam);
+        if (from < 0) {
+            throw new IllegalArgumentException("from must be 0 or more, was " + from);
+        }
+        if (limit < 1 || limit > MAX_EVENTS) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_EVENTS + ", was " + limit);
+        }
+        List<HistoryEvent> events = new java.util.ArrayList<>();
+        boolean more = false;
+        var stream = store.get().configuration().eventStore().readEvents(number.value(), from);
+        while (stream.hasNext()) {
+            var message = stream.next();
+            if (events.size() == limit) {
+                more = true;
+                break;
+            }
+            if (message.getPayload() instanceof io.invoicestreams.domain.invoice.InvoiceEvent event) {
+                var change = event.change();
+                events.add(new HistoryEvent(message.getSequenceNumber(), event.getClass().getSimpleName(),
+                        message.getTimestamp(), event.transactionId().value(), change.shardId(),
+                        change.sequence().value(), change.changedAt(), EVENT_JSON.valueToTree(event)));
+            }
+        }
+        if (events.isEmpty() && from == 0) {
+            throw new Problems.NotFound("invoice " + number + " has no stored event");
+        }
+        return new History(number.value(), events, more);
     }
 
     @GET

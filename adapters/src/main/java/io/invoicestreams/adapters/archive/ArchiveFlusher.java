@@ -150,6 +150,7 @@ public final class ArchiveFlusher {
             long bytes = lines.stream().mapToLong(JdbcArchiveSpool.Line::bytes).sum();
             if (put(key, content)) {
                 spool.delete(key);
+                lastStored = new Stored(key, clock.instant(), lines.size(), content.length);
                 done = done.plus(new Flushed(1, lines.size(), bytes, content.length, 0));
             } else if (putError(key, content, lines.getFirst().hourPrefix())) {
                 spool.delete(key);
@@ -160,6 +161,17 @@ public final class ArchiveFlusher {
     }
 
     private RuntimeException lastFailure;
+
+    /** An object this node stored: its key, when, and how many lines it holds. */
+    public record Stored(String key, Instant at, long lines, long compressedBytes) {
+    }
+
+    private volatile Stored lastStored;
+
+    /** The last object this node stored since it started, for the console; empty before the first. */
+    public java.util.Optional<Stored> lastStored() {
+        return java.util.Optional.ofNullable(lastStored);
+    }
 
     private boolean put(String key, byte[] content) {
         for (int attempt = 1; attempt <= 3; attempt++) {

@@ -127,7 +127,8 @@ public final class JdbcArchiveSpool implements ArchiveSpool {
                 + " WHERE object_key IS NULL", ps -> { }, rs -> {
             rs.next();
             long oldest = rs.getLong(3);
-            return new Pending(rs.getLong(1), rs.getLong(2), rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+            boolean none = rs.wasNull(); // asked at once: it answers for the column read last
+            return new Pending(rs.getLong(1), rs.getLong(2), none ? null : Instant.ofEpochMilli(oldest));
         });
     }
 

@@ -164,6 +164,15 @@ public final class DeadLetters {
             return retry(group, letter -> true);
         }
 
+        /**
+         * Retries one sequence (an invoice's parked events, in order) now, whatever its backoff.
+         *
+         * @return true when it was processed to its end; false when its head failed again or it has no letters
+         */
+        public boolean retrySequence(String group, String sequence) {
+            return retry(group, letter -> ((JdbcDeadLetter<?>) letter).getSequenceIdentifier().equals(sequence)) > 0;
+        }
+
         /** Retries the sequences whose backoff has passed; the service calls it on a timer. */
         public int retryDue(String group) {
             Instant now = clock.instant();

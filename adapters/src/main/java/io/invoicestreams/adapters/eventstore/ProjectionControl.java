@@ -208,6 +208,55 @@ public final class ProjectionControl {
     }
 
     /**
+     * A row of the token table that is not a read model's segment: a shard's lease (its checkpoint) or a node's
+     * membership.
+     *
+     * @param name      the row's processor name, such as {@code ddb-stream:<label>:<shard id>}
+     * @param owner     the node that claims it, or null
+     * @param claimedAt when the claim was last renewed, or null
+     * @param position  the shard's checkpoint (a sequence number), or null when it has none
+     * @param ended     the shard was read to its end
+     */
+    public record Lease(String name, int segment, String owner, Instant claimedAt, String position, boolean ended) {
+    }
+
+    /** The token table's rows whose name begins with {@code prefix}, in name order, read without claiming any. */
+    public List<Lease> leases(String prefix) {
+        return store.transactions().fetchInTransaction(() -> {
+            List<Lease> leases = new ArrayList<>();
+            try (PreparedStatement statement = store.transactions().getConnection().prepareStatement(
+                    "SELECT " + TOKENS.processorNameColumn() + ", " + TOKENS.segmentColumn() + ", "
+                            + TOKENS.ownerColumn() + ", " + TOKENS.tokenColumn() + ", " + TOKENS.tokenTypeColumn()
+                            + ", " + TOKENS.timestampColumn() + " FROM " + TOKENS.tokenTable() + " WHERE "
+                            + TOKENS.processorNameColumn() + " LIKE ? ORDER BY " + TOKENS.processorNameColumn()
+                            + ", " + TOKENS.segmentColumn())) {
+                statement.setString(1, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                        + "%");
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        TrackingToken token = token(rows.getBytes(4), rows.getString(5));
+                        String claimedAt = rows.getString(6);
+                        leases.add(new Lease(rows.getString(1), rows.getInt(2), rows.getString(3),
+                                claimedAt == null ? null : Instant.parse(claimedAt),
+                                token instanceof io.invoicestreams.adapters.dynamodb.ShardCheckpoint c
+                                        && c.hasPosition() ? c.sequenceNumber() : null,
+                                token instanceof io.invoicestreams.adapters.dynamodb.ShardCheckpoint c
+                                        && c.shardEnded()));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read the token table: " + e.getMessage(), e);
+            }
+            return leases;
+        });
+    }
+
+    private static TrackingToken token(byte[] bytes, String type) {
+        return bytes == null || type == null ? null
+                : SERIALIZER.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, null));
+    }
+
+    /**
      * A segment's row in the token table.
      *
      * @param owner     the node that claims it, or null
@@ -231,10 +280,7 @@ public final class ProjectionControl {
                 statement.setString(1, name);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        byte[] bytes = rows.getBytes(3);
-                        String type = rows.getString(4);
-                        TrackingToken token = bytes == null || type == null ? null
-                                : SERIALIZER.deserialize(new SimpleSerializedObject<>(bytes, byte[].class, type, null));
+                        TrackingToken token = token(rows.getBytes(3), rows.getString(4));
                         String claimedAt = rows.getString(5);
                         tokens.put(rows.getInt(1), new StoredToken(rows.getString(2), token,
                                 claimedAt == null ? null : Instant.parse(claimedAt)));

@@ -1,0 +1,140 @@
+// Shared by the console's pages: the key kept for the tab, calls to the service, and small renderers.
+'use strict';
+
+const Console = (() => {
+  const KEY = 'invoice-streams.key';
+  let pendingKey = null; // resolves the promise of askKey() when the operator submits the form
+
+  function key() { return sessionStorage.getItem(KEY); }
+
+  function status(message, kind) {
+    const box = document.getElementById('status');
+    if (!box) return;
+    box.textContent = message;
+    box.className = kind || '';
+  }
+
+  /** Calls the service; rejects with the problem's detail when the answer is not 2xx. */
+  async function api(path, options = {}) {
+    const headers = Object.assign({ 'Accept': 'application/json' }, options.headers || {});
+    if (key()) headers['X-API-Key'] = key();
+    const response = await fetch(path, Object.assign({}, options, { headers }));
+    if (response.status === 204) return null;
+    const text = await response.text();
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch (e) { body = { detail: text }; }
+    if (!response.ok) {
+      const error = new Error((body && (body.detail || body.title)) || ('HTTP ' + response.status));
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  /** Shows the key form and resolves once a key is entered (or null when cancelled). */
+  function askKey(reason) {
+    const panel = document.getElementById('key-panel');
+    document.getElementById('key-reason').textContent = reason
+      || 'Actions need an admin key. It is kept for this tab only.';
+    panel.hidden = false;
+    document.getElementById('key-input').focus();
+    return new Promise(resolve => { pendingKey = resolve; });
+  }
+
+  function wireKeyForm() {
+    const form = document.getElementById('key-form');
+    if (!form) return;
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const input = document.getElementById('key-input');
+      sessionStorage.setItem(KEY, input.value.trim());
+      input.value = '';
+      document.getElementById('key-panel').hidden = true;
+      if (pendingKey) { pendingKey(key()); pendingKey = null; }
+      status('Key saved for this tab.', 'ok');
+    });
+    document.getElementById('key-cancel').addEventListener('click', () => {
+      document.getElementById('key-panel').hidden = true;
+      if (pendingKey) { pendingKey(null); pendingKey = null; }
+    });
+    document.getElementById('key-button').addEventListener('click', () => askKey());
+  }
+
+  /** A cell's text; null and undefined show as a dash. */
+  function text(value) { return value === null || value === undefined ? '–' : String(value); }
+
+  function number(value, digits) {
+    if (value === null || value === undefined) return '–';
+    return Number(value).toLocaleString('en', { maximumFractionDigits: digits === undefined ? 0 : digits });
+  }
+
+  function ago(instant) {
+    if (!instant) return '–';
+    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(instant)) / 1000));
+    if (seconds < 90) return seconds + ' s ago';
+    if (seconds < 5400) return Math.round(seconds / 60) + ' min ago';
+    return new Date(instant).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  }
+
+  function cell(row, content, className) {
+    const td = document.createElement('td');
+    if (content instanceof Node) td.appendChild(content); else td.textContent = text(content);
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+
+  function button(label, onClick, className) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (className) b.className = className;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  /** A small line chart of the values, oldest first, as inline SVG with a text label for screen readers. */
+  function sparkline(values, label) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    const width = 120, height = 24;
+    svg.setAttribute('width', width);
+    svg.setAttribute('height', height);
+    svg.setAttribute('class', 'spark');
+    svg.setAttribute('role', 'img');
+    const max = Math.max(1, ...values);
+    svg.setAttribute('aria-label', label + ': ' + (values.length ? 'latest ' + number(values[values.length - 1], 1)
+      + ', highest ' + number(Math.max(0, ...values), 1) : 'no reading yet'));
+    if (values.length > 1) {
+      const step = width / (values.length - 1);
+      const points = values.map((v, i) => (i * step).toFixed(1) + ',' + (height - 2 - (v / max) * (height - 4)).toFixed(1));
+      const line = document.createElementNS(ns, 'polyline');
+      line.setAttribute('points', points.join(' '));
+      line.setAttribute('fill', 'none');
+      line.setAttribute('stroke', '#0969da');
+      line.setAttribute('stroke-width', '1.5');
+      svg.appendChild(line);
+    }
+    return svg;
+  }
+
+  /** Runs an admin action: asks for a key first when the tab has none, and again once when it is refused. */
+  async function admin(what, call) {
+    if (!key() && !(await askKey('“' + what + '” needs an admin key.'))) return null;
+    try {
+      const result = await call();
+      status(what + ': done.', 'ok');
+      return result;
+    } catch (error) {
+      if ((error.status === 401 || error.status === 403)
+          && await askKey('The key was refused for “' + what + '”; enter an admin key.')) {
+        return admin(what, call);
+      }
+      status(what + ' failed: ' + error.message, 'bad');
+      return null;
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', wireKeyForm);
+  return { key, api, askKey, status, text, number, ago, cell, button, sparkline, admin };
+})();
