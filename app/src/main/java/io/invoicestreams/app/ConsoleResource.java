@@ -2,6 +2,7 @@ package io.invoicestreams.app;
 
 import io.invoicestreams.adapters.archive.ArchiveFlusher;
 import io.invoicestreams.adapters.archive.JdbcArchiveSpool;
+import io.invoicestreams.adapters.dynamodb.ShardCheckpoint;
 import io.invoicestreams.adapters.dynamodb.ShardLeases;
 import io.invoicestreams.adapters.eventstore.DeadLetters;
 import io.invoicestreams.adapters.eventstore.FairShare;
@@ -167,11 +168,12 @@ public class ConsoleResource {
             String prefix = ShardLeases.leaseName(stream, "");
             for (ProjectionControl.Lease lease : projections.leases(prefix)) {
                 String shard = lease.name().substring(prefix.length());
-                if (lease.ended() || shards.size() >= MAX_SHARDS) {
+                ShardCheckpoint checkpoint = lease.token() instanceof ShardCheckpoint c ? c : ShardCheckpoint.atStart();
+                if (checkpoint.shardEnded() || shards.size() >= MAX_SHARDS) {
                     ended++;
                     continue;
                 }
-                shards.add(new Shard(shard, lease.owner(), lease.position(), lease.claimedAt(), false,
+                shards.add(new Shard(shard, lease.owner(), checkpoint.sequenceNumber(), lease.claimedAt(), false,
                         shardLags.get(shard)));
             }
         } else {

@@ -3,6 +3,7 @@ package io.invoicestreams.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -44,7 +45,8 @@ class ProtectedReadsTest {
     @Test
     void reads_need_a_read_or_admin_key() {
         for (String path : new String[] {"/projections", "/invoices/7200001/total", "/invoices/7200001/transactions",
-                "/invoices/7200001/countries", "/search?q=laptops", "/analytics/run-rate?days=7"}) {
+                "/invoices/7200001/countries", "/search?q=laptops", "/analytics/run-rate?days=7", "/invoices/7200001/events",
+                "/console/api/overview"}) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
         given().header(ApiKeyAuthentication.HEADER, Api.READ_KEY).get("/projections").then().statusCode(200);
@@ -52,5 +54,7 @@ class ProtectedReadsTest {
         given().header(ApiKeyAuthentication.HEADER, Api.READ_KEY).get("/invoices/7200001/total").then()
                 .statusCode(404);
         given().get("/q/health/live").then().statusCode(200);
+        // The console's pages hold no data: they load, and ask for the key when their first read is refused.
+        given().get("/console/").then().statusCode(200).contentType(containsString("text/html"));
     }
 }

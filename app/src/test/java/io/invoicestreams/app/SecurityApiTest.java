@@ -33,6 +33,9 @@ class SecurityApiTest {
         given().post("/admin/projections/totals/rebuild").then().statusCode(401);
         given().post("/admin/dlq/totals/retry").then().statusCode(401);
         given().delete("/admin/dlq/totals/some-id").then().statusCode(401);
+        given().post("/admin/dlq/totals/sequences/7199998/retry").then().statusCode(401);
+        given().header(ApiKeyAuthentication.HEADER, Api.READ_KEY).post("/admin/dlq/totals/sequences/7199998/retry")
+                .then().statusCode(403);
         given().body("{\"verifier\":\"a@b.com\"}").put("/invoices/7199998/countries/USA/verifier").then()
                 .statusCode(401);
         given().delete("/invoices/7199998/countries/USA/verifier").then().statusCode(401);

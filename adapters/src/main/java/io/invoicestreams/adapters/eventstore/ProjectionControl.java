@@ -214,10 +214,9 @@ public final class ProjectionControl {
      * @param name      the row's processor name, such as {@code ddb-stream:<label>:<shard id>}
      * @param owner     the node that claims it, or null
      * @param claimedAt when the claim was last renewed, or null
-     * @param position  the shard's checkpoint (a sequence number), or null when it has none
-     * @param ended     the shard was read to its end
+     * @param token     what the row holds: a shard's checkpoint, or null
      */
-    public record Lease(String name, int segment, String owner, Instant claimedAt, String position, boolean ended) {
+    public record Lease(String name, int segment, String owner, Instant claimedAt, TrackingToken token) {
     }
 
     /** The token table's rows whose name begins with {@code prefix}, in name order, read without claiming any. */
@@ -234,14 +233,10 @@ public final class ProjectionControl {
                         + "%");
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        TrackingToken token = token(rows.getBytes(4), rows.getString(5));
                         String claimedAt = rows.getString(6);
                         leases.add(new Lease(rows.getString(1), rows.getInt(2), rows.getString(3),
                                 claimedAt == null ? null : Instant.parse(claimedAt),
-                                token instanceof io.invoicestreams.adapters.dynamodb.ShardCheckpoint c
-                                        && c.hasPosition() ? c.sequenceNumber() : null,
-                                token instanceof io.invoicestreams.adapters.dynamodb.ShardCheckpoint c
-                                        && c.shardEnded()));
+                                token(rows.getBytes(4), rows.getString(5))));
                     }
                 }
             } catch (java.sql.SQLException e) {
