@@ -74,6 +74,8 @@ class ArchiveFlusherTest {
 
         assertThat(flusher.flushIfDue().objects()).isZero();
         assertThat(objects()).isEmpty();
+        assertThat(flusher.lastStored()).isEmpty();
+        assertThat(flusher.dueBy()).isEqualTo(T0.plusSeconds(300));
     }
 
     @Test
@@ -94,6 +96,13 @@ class ArchiveFlusherTest {
         assertThat(lines.getFirst().get("amountAfter").decimalValue()).isEqualByComparingTo("100.50");
         assertThat(lines.getFirst().get("time").asText()).isEqualTo("2026-11-24T10:59:00Z");
         assertThat(spool.pending().lines()).isZero();
+        assertThat(spool.pending().oldestSpooledAt()).as("an empty spool has no oldest line").isNull();
+        assertThat(flusher.dueBy()).as("nothing waits, so no flush is due").isNull();
+        assertThat(flusher.lastStored()).hasValueSatisfying(stored -> {
+            assertThat(stored.key()).isEqualTo(objects().getFirst());
+            assertThat(stored.lines()).isEqualTo(2);
+            assertThat(stored.at()).isEqualTo(clock.instant());
+        });
     }
 
     @Test
