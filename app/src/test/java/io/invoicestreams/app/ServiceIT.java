@@ -57,6 +57,8 @@ class ServiceIT {
             assertThat(r.amount()).hasToString("12.00 USD");
             assertThat(r.document().vendorName()).contains("Vendor1 Inc");
         });
+        assertThat(store.readAfter(head).getFirst().getMetaData()).as("tracing is off by default: no span context")
+                .isEmpty();
 
         // Anyone learns UP or DOWN; the stream's ARN (the account id) only with an admin key.
         String open = given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))

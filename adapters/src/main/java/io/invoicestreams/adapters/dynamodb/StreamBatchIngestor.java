@@ -2,6 +2,7 @@ package io.invoicestreams.adapters.dynamodb;
 
 import io.invoicestreams.adapters.dynamodb.StreamRecordDecoder.Decoded;
 import io.invoicestreams.adapters.eventstore.InvoiceChanges;
+import io.invoicestreams.adapters.eventstore.StreamTracing;
 import io.invoicestreams.adapters.jdbc.JdbcTransactions;
 import io.invoicestreams.adapters.jdbc.ParkedRecords;
 import io.invoicestreams.domain.InvoiceNumber;
@@ -33,6 +34,7 @@ public final class StreamBatchIngestor {
     private final StreamMetrics metrics;
     private final Runnable forgetCachedState;
     private final BooleanSupplier bootstrapped;
+    private final StreamTracing tracing;
 
     /**
      * @param forgetCachedState drops cached invoices; called after a failed batch, which may have lost the race for an
@@ -51,6 +53,14 @@ public final class StreamBatchIngestor {
     public StreamBatchIngestor(JdbcTransactions transactions, InvoiceChanges invoices, ParkedRecords parked,
                                ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState,
                                BooleanSupplier bootstrapped) {
+        this(transactions, invoices, parked, leases, metrics, forgetCachedState, bootstrapped, StreamTracing.OFF);
+    }
+
+    /** @param tracing each batch's ingestion as the root span of a trace (ADR 0030) */
+    public StreamBatchIngestor(JdbcTransactions transactions, InvoiceChanges invoices, ParkedRecords parked,
+                               ShardLeases leases, StreamMetrics metrics, Runnable forgetCachedState,
+                               BooleanSupplier bootstrapped, StreamTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.invoices = Objects.requireNonNull(invoices, "invoices");
         this.parked = Objects.requireNonNull(parked, "parked");
@@ -75,6 +85,14 @@ public final class StreamBatchIngestor {
 
     /** The whole batch in one transaction. Throws, with nothing committed, if any part fails. */
     public BatchResult ingest(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
+        return tracing.batch(shardOf(batch), batch.size(), () -> ingestInSpan(leaseName, batch, checkpoint));
+    }
+
+    private static String shardOf(List<Decoded> batch) {
+        return batch.isEmpty() ? null : batch.getFirst().shardId();
+    }
+
+    private BatchResult ingestInSpan(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
         Plan plan = plan(batch);
         BatchResult result = inTransaction(() -> {
             leases.checkpoint(leaseName, checkpoint);
@@ -93,6 +111,10 @@ public final class StreamBatchIngestor {
      * with nothing committed, if any part fails; the same records sent again yield nothing new.
      */
     public BatchResult ingestWithoutCheckpoint(List<Decoded> items) {
+        return tracing.batch(shardOf(items), items.size(), () -> ingestWithoutCheckpointInSpan(items));
+    }
+
+    private BatchResult ingestWithoutCheckpointInSpan(List<Decoded> items) {
         Plan plan = plan(items);
         BatchResult result = inTransaction(() -> {
             int events = applyChanges(plan.groups(), plan.toPark());
@@ -118,6 +140,10 @@ public final class StreamBatchIngestor {
     }
 
     private BatchResult isolated(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
+        return tracing.batch(shardOf(batch), batch.size(), () -> isolatedInSpan(leaseName, batch, checkpoint));
+    }
+
+    private BatchResult isolatedInSpan(String leaseName, List<Decoded> batch, ShardCheckpoint checkpoint) {
         Plan plan = plan(batch);
         int events = 0;
         List<ParkedRecords.Parked> toPark = new ArrayList<>(plan.toPark());

@@ -53,6 +53,7 @@ public final class StreamIngestion {
                                                 StreamMetrics metrics) {
         return new StreamBatchIngestor(store.transactions(), store.invoiceChanges(), store.parkedRecords(), leases,
                 metrics, store::forgetCachedAggregates,
-                () -> store.bootstrapRuns().latestFinished(tableName).isPresent());
+                () -> store.bootstrapRuns().latestFinished(tableName).isPresent(),
+                io.invoicestreams.adapters.eventstore.StreamTracing.of(store.configuration()));
     }
 }

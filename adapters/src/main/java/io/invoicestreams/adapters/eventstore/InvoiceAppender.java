@@ -76,6 +76,7 @@ public final class InvoiceAppender implements InvoiceChanges {
     private final LoadedInvoices cache;
     private final Consumer<Set<InvoiceNumber>> afterAppend;
     private final Runnable appendedUncommitted;
+    private final StreamTracing tracing;
 
     /**
      * @param afterAppend         told, after the transaction that appended them commits, which invoices got new events
@@ -85,7 +86,8 @@ public final class InvoiceAppender implements InvoiceChanges {
      */
     public InvoiceAppender(JdbcTransactions transactions, EventStorageEngine engine, Serializer serializer,
                            EventUpcaster upcasters, int cacheSize, Consumer<Set<InvoiceNumber>> afterAppend,
-                           Runnable appendedUncommitted) {
+                           Runnable appendedUncommitted, StreamTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.serializer = Objects.requireNonNull(serializer, "serializer");
@@ -120,20 +122,8 @@ public final class InvoiceAppender implements InvoiceChanges {
         Map<InvoiceNumber, Loaded> decided = new HashMap<>();
         List<DomainEventMessage<?>> messages = new ArrayList<>();
         Set<InvoiceNumber> appended = new HashSet<>();
-        for (Map.Entry<InvoiceNumber, List<TransactionChange>> group : changes.entrySet()) {
-            InvoiceNumber invoice = group.getKey();
-            Loaded before = loaded.get(invoice);
-            List<Object> events = new ArrayList<>();
-            outcomes.put(invoice, before.invoice().decide(new ApplyTransactionChanges(invoice, group.getValue()),
-                    events));
-            long sequence = before.lastSequence();
-            for (Object event : events) {
-                messages.add(message(invoice, ++sequence, (InvoiceEvent) event));
-            }
-            if (!events.isEmpty()) {
-                appended.add(invoice);
-            }
-            decided.put(invoice, new Loaded(before.invoice(), sequence));
+        try (StreamTracing.Records records = tracing.records()) {
+            decide(changes, loaded, outcomes, decided, messages, appended, records);
         }
         if (!messages.isEmpty()) {
             engine.appendEvents(messages);
@@ -148,9 +138,33 @@ public final class InvoiceAppender implements InvoiceChanges {
         return outcomes;
     }
 
-    private static DomainEventMessage<?> message(InvoiceNumber invoice, long sequence, InvoiceEvent event) {
+    /** Lets each invoice decide on its changes, and makes the messages of the events it decided. */
+    private static void decide(Map<InvoiceNumber, List<TransactionChange>> changes, Map<InvoiceNumber, Loaded> loaded,
+                               Map<InvoiceNumber, List<ChangeOutcome>> outcomes, Map<InvoiceNumber, Loaded> decided,
+                               List<DomainEventMessage<?>> messages, Set<InvoiceNumber> appended,
+                               StreamTracing.Records records) {
+        for (Map.Entry<InvoiceNumber, List<TransactionChange>> group : changes.entrySet()) {
+            InvoiceNumber invoice = group.getKey();
+            Loaded before = loaded.get(invoice);
+            List<Object> events = new ArrayList<>();
+            outcomes.put(invoice, before.invoice().decide(new ApplyTransactionChanges(invoice, group.getValue()),
+                    events));
+            long sequence = before.lastSequence();
+            for (Object event : events) {
+                InvoiceEvent invoiceEvent = (InvoiceEvent) event;
+                messages.add(message(invoice, ++sequence, invoiceEvent, records.metaData(invoice, invoiceEvent)));
+            }
+            if (!events.isEmpty()) {
+                appended.add(invoice);
+            }
+            decided.put(invoice, new Loaded(before.invoice(), sequence));
+        }
+    }
+
+    private static DomainEventMessage<?> message(InvoiceNumber invoice, long sequence, InvoiceEvent event,
+                                                 MetaData metaData) {
         return new GenericDomainEventMessage<>(AGGREGATE_TYPE, invoice.value(), sequence,
-                new GenericMessage<>(DeterministicEventIds.idFor(event), event, MetaData.emptyInstance()),
+                new GenericMessage<>(DeterministicEventIds.idFor(event), event, metaData),
                 GenericEventMessage.clock.instant());
     }
 

@@ -184,7 +184,7 @@ public final class InvoiceEventStore implements AutoCloseable {
                     if (polling != null) {
                         polling.appended();
                     }
-                });
+                }, StreamTracing.of(configuration));
         configuration.commandBus().registerHandlerInterceptor((unitOfWork, chain) -> {
             InvoiceNumber target = switch (unitOfWork.getMessage().getPayload()) {
                 case ApplyTransactionChanges c -> c.invoiceNumber();

@@ -61,6 +61,31 @@ public final class ProjectionProcessors {
     private ProjectionProcessors() {
     }
 
+    /** A read model's write span, ended once: at commit, at rollback or when the handler throws. */
+    private static final class WriteSpan {
+        private final io.opentelemetry.api.trace.Span span;
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+        WriteSpan(io.opentelemetry.api.trace.Span span) {
+            this.span = span;
+        }
+
+        io.opentelemetry.api.trace.Span span() {
+            return span;
+        }
+
+        void end(Throwable failure) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            if (failure != null) {
+                span.recordException(failure);
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, failure.toString());
+            }
+            span.end();
+        }
+    }
+
     /** Registers read models without dead-letter queues. */
     public static Consumer<Configurer> register(List<Projection> projections, Settings settings) {
         return register(projections, settings, null);
@@ -86,15 +111,29 @@ public final class ProjectionProcessors {
                                                 JdbcTransactions transactions, Written written) {
         return configurer -> configurer.eventProcessing(processing -> {
             for (Projection projection : projections) {
-                processing.registerHandlerInterceptor(projection.name(), configuration -> (unitOfWork, chain) -> {
-                    Object result = chain.proceed();
-                    var message = unitOfWork.getMessage();
-                    if (message.getPayload() instanceof io.invoicestreams.domain.invoice.InvoiceEvent event
-                            && !org.axonframework.eventhandling.ReplayToken.isReplay(message)) {
-                        java.time.Instant changedAt = event.change().changedAt();
-                        unitOfWork.afterCommit(u -> written.written(projection.name(), changedAt));
-                    }
-                    return result;
+                processing.registerHandlerInterceptor(projection.name(), configuration -> {
+                    StreamTracing tracing = StreamTracing.of(configuration);
+                    return (unitOfWork, chain) -> {
+                        var message = unitOfWork.getMessage();
+                        boolean live = !org.axonframework.eventhandling.ReplayToken.isReplay(message);
+                        WriteSpan span = new WriteSpan(live ? tracing.write(projection.name(), message)
+                                : io.opentelemetry.api.trace.Span.getInvalid());
+                        unitOfWork.afterCommit(u -> span.end(null));
+                        unitOfWork.onRollback(u -> span.end(new IllegalStateException(
+                                "the read model's batch rolled back; it is retried")));
+                        Object result;
+                        try (var ignored = span.span().makeCurrent()) {
+                            result = chain.proceed();
+                        } catch (Exception | Error e) {
+                            span.end(e);
+                            throw e;
+                        }
+                        if (live && message.getPayload() instanceof io.invoicestreams.domain.invoice.InvoiceEvent e) {
+                            java.time.Instant changedAt = e.change().changedAt();
+                            unitOfWork.afterCommit(u -> written.written(projection.name(), changedAt));
+                        }
+                        return result;
+                    };
                 });
                 if (projection.deadLetters()) {
                     Objects.requireNonNull(transactions, "transactions");

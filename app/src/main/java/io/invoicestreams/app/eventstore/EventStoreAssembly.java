@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.invoicestreams.adapters.eventstore.DeadLetters;
 import io.invoicestreams.adapters.eventstore.EventStoreDatabase;
 import io.invoicestreams.adapters.eventstore.InvoiceEventStore;
+import io.invoicestreams.adapters.eventstore.StreamTracing;
 import io.invoicestreams.adapters.eventstore.ProjectionControl;
 import io.invoicestreams.adapters.eventstore.ProjectionProcessors;
 import io.invoicestreams.adapters.eventstore.RebuildCoordinator;
@@ -101,7 +102,9 @@ public class EventStoreAssembly {
     @Singleton
     InvoiceEventStore store(JdbcTransactions transactions, @All List<ReadModelBinding> readModels,
                             InvoiceStreamsConfig config, ReadModelsConfig readModelsConfig, NodeId node,
-                            Clock clock, Metrics metrics) {
+                            Clock clock, Metrics metrics, io.opentelemetry.api.OpenTelemetry openTelemetry,
+                            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.otel.sdk.disabled")
+                            boolean tracingOff) {
         var p = readModelsConfig.processing();
         if (p.batchSize() < 1 || p.segments() < 1) {
             throw new IllegalArgumentException("invoice.read-models.processing.batch-size and .segments must be 1 or"
@@ -117,7 +120,9 @@ public class EventStoreAssembly {
                         ? InvoiceEventStore.ProcessorStreams.waking(p.pollInterval())
                         : InvoiceEventStore.ProcessorStreams.AXON_POLLING, ProjectionProcessors.register(running,
                         new ProjectionProcessors.Settings(p.batchSize(), p.segments(), p.claimInterval()),
-                        transactions, metrics::written));
+                        transactions, metrics::written)
+                        // A disabled SDK still hands out valid span contexts; the events must not carry them then.
+                        .andThen((tracingOff ? StreamTracing.OFF : new StreamTracing(openTelemetry)).register()));
     }
 
     void closeStore(@Disposes InvoiceEventStore store) {
