@@ -93,8 +93,11 @@ const Console = (() => {
     return b;
   }
 
-  /** A small line chart of the values, oldest first, as inline SVG with a text label for screen readers. */
-  function sparkline(values, label) {
+  /**
+   * A small line chart of the values, oldest first, in a window of {@code slots} readings, as inline SVG with a text
+   * label for screen readers.
+   */
+  function sparkline(values, label, slots) {
     const ns = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(ns, 'svg');
     const width = 120, height = 24;
@@ -106,8 +109,12 @@ const Console = (() => {
     svg.setAttribute('aria-label', label + ': ' + (values.length ? 'latest ' + number(values[values.length - 1], 1)
       + ', highest ' + number(Math.max(0, ...values), 1) : 'no reading yet'));
     if (values.length > 1) {
-      const step = width / (values.length - 1);
-      const points = values.map((v, i) => (i * step).toFixed(1) + ',' + (height - 2 - (v / max) * (height - 4)).toFixed(1));
+      // The window is fixed (slots readings wide) and the newest reading is at the right edge, so a short history
+      // stays short instead of being stretched over 15 minutes.
+      const step = width / (Math.max(slots, values.length) - 1);
+      const left = width - (values.length - 1) * step;
+      const points = values.map((v, i) => (left + i * step).toFixed(1) + ','
+        + (height - 2 - (v / max) * (height - 4)).toFixed(1));
       const line = document.createElementNS(ns, 'polyline');
       line.setAttribute('points', points.join(' '));
       line.setAttribute('fill', 'none');

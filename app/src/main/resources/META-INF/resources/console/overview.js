@@ -56,7 +56,8 @@
       set(row, '.dead-letters', model.deadLetters === null ? '–' : C.number(model.deadLetters),
         model.deadLetters > 0 ? 'bad' : '');
       const chart = row.querySelector('.chart');
-      chart.replaceChildren(C.sparkline(model.eventsPerSecond, model.name + ' events per second, last 15 minutes'));
+      chart.replaceChildren(C.sparkline(model.eventsPerSecond, model.name + ' events per second, last 15 minutes',
+        90));
       const latest = rebuilds.find(r => r.name === model.name);
       const cell = row.querySelector('.rebuild');
       if (!latest) {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
-import io.invoicestreams.adapters.support.LocalDynamoDb;
-import io.invoicestreams.adapters.support.LocalOpenSearch;
 import io.invoicestreams.adapters.support.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The packaged service with DynamoDB Local, PostgreSQL and OpenSearch each behind a proxy that black-holes it: the
@@ -34,38 +29,20 @@ class BlackHoleIT {
     /** Beyond a timeout: the stream poller's idle wait, and the test's own polling of the readiness check. */
     private static final Duration SLACK = Duration.ofSeconds(4);
 
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final DynamoDbClients local = LocalDynamoDb.clients();
-    private final DynamoDbClient users = local.dynamoDb();
-    private final UserWrites writes = new UserWrites(users, "Hole_" + run, 5_300_000, 40, "Hole " + run);
-    private final TcpProxy dynamoDbProxy = TcpProxy.to(local.endpoint().orElseThrow().getPort());
-    private final TcpProxy postgresProxy = TcpProxy.to(5432);
-    private final TcpProxy openSearchProxy = TcpProxy.to(LocalOpenSearch.endpoint().getPort());
-    private final String schema = "blackhole_" + run.replace('-', '_');
+    private ServiceFixture fixture;
+    private UserWrites writes;
     private ServiceProcess service;
 
     @AfterEach
     void stop() {
-        if (service != null) {
-            service.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        dynamoDbProxy.close();
-        postgresProxy.close();
-        openSearchProxy.close();
-        users.close();
     }
 
     /** Every change stored once, the totals equal to the table's sums, and every change found by search. */
     private Duration awaitCaughtUp(Instant since) {
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ServiceChecks.storedEvents(schema) == writes.changes()
-                        && ServiceChecks.totalsMatch(service, writes.expected()) && searchable() == writes.changes());
-        return Duration.between(since, Instant.now());
-    }
-
-    private long searchable() throws Exception {
-        var response = service.get("/search?q=" + run + "&limit=1");
-        return response.statusCode() == 200 ? ServiceChecks.JSON.readTree(response.body()).get("total").asLong() : -1;
+        return fixture.awaitCaughtUp(writes, since, true);
     }
 
     /** The readiness status, and how long the service took to give it. */
@@ -138,33 +115,27 @@ class BlackHoleIT {
     @Test
     void each_silent_dependency_makes_the_service_not_ready_within_its_call_timeout_and_loses_nothing()
             throws Exception {
-        ServiceChecks.createSchema(schema);
-        Path data = Files.createTempDirectory("blackhole-" + run);
-        Map<String, String> settings = ServiceChecks.settings(data, "Hole", run, dynamoDbProxy.endpoint(),
-                "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema=" + schema);
-        settings.put("invoice.notifications.sqs.embedded-port", "0");
-        settings.put("invoice.source.dynamodb-streams.max-error-backoff", "2s");
-        settings.put("invoice.aws.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
-        settings.put("invoice.store.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
-        settings.put("invoice.search.engine", "opensearch");
-        settings.put("invoice.search.opensearch.endpoint", openSearchProxy.endpoint().toString());
-        settings.put("invoice.search.opensearch.index", "hole-" + run);
-        settings.put("invoice.search.opensearch.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
-        service = new ServiceProcess(settings, data.resolve("service.log")).start();
+        fixture = new ServiceFixture("Hole").withOpenSearch();
+        writes = fixture.writes(5_300_000, 40);
+        fixture.settings.put("invoice.source.dynamodb-streams.max-error-backoff", "2s");
+        fixture.settings.put("invoice.aws.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        fixture.settings.put("invoice.store.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        fixture.settings.put("invoice.search.opensearch.call-timeout", CALL_TIMEOUT.toSeconds() + "s");
+        service = fixture.start();
 
         writes.write(100);
         awaitCaughtUp(Instant.now());
         await().atMost(Duration.ofSeconds(30)).until(service::ready);
 
-        Recovery dynamoDb = blackHole(dynamoDbProxy, "DynamoDB");
-        Recovery store = blackHole(postgresProxy, "the event store");
-        Recovery search = blackHole(openSearchProxy, "OpenSearch");
+        Recovery dynamoDb = blackHole(fixture.dynamoDbProxy, "DynamoDB");
+        Recovery store = blackHole(fixture.postgresProxy, "the event store");
+        Recovery search = blackHole(fixture.openSearchProxy(), "OpenSearch");
         // The 100 changes written while OpenSearch was silent waited about 18 s for the search read model only.
         assertThat(search.lagDuring().get("search")).as("search's lag while OpenSearch is silent").isGreaterThan(10);
         assertThat(search.lagDuring().get("totals")).as("the totals did not wait for OpenSearch").isLessThan(5);
 
-        assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(400);
-        assertThat(searchable()).isEqualTo(400);
+        assertThat(ServiceChecks.storedEvents(fixture.schema)).isEqualTo(400);
+        assertThat(fixture.searchable()).isEqualTo(400);
         JsonNode projections = ServiceChecks.JSON.readTree(service.get("/projections").body());
         for (JsonNode parked : projections.get("deadLetters")) {
             assertThat(parked.asLong()).as("a silent dependency parks nothing").isZero();

@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.invoicestreams.adapters.dynamodb.DynamoDbClients;
-import io.invoicestreams.adapters.support.LocalDynamoDb;
 import io.invoicestreams.adapters.support.TcpProxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The packaged service as its own process, with DynamoDB Local and PostgreSQL behind TCP proxies that the test cuts:
@@ -25,31 +18,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class DependencyOutageIT {
 
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final DynamoDbClients local = LocalDynamoDb.clients();
-    private final DynamoDbClient users = local.dynamoDb();
-    private final UserWrites writes = new UserWrites(users, "Outage_" + run, 5_100_000, 40, null);
-    private final TcpProxy dynamoDbProxy = TcpProxy.to(local.endpoint().orElseThrow().getPort());
-    private final TcpProxy postgresProxy = TcpProxy.to(5432);
-    private final String schema = "outage_" + run.replace('-', '_');
+    private ServiceFixture fixture;
+    private UserWrites writes;
     private ServiceProcess service;
 
     @AfterEach
     void stop() {
-        if (service != null) {
-            service.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        dynamoDbProxy.close();
-        postgresProxy.close();
-        users.close();
     }
 
     /** Waits until the service holds every change once and its totals match; returns how long that took. */
     private Duration awaitCaughtUp(Instant since) {
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ServiceChecks.storedEvents(schema) == writes.changes()
-                        && ServiceChecks.totalsMatch(service, writes.expected()));
-        return Duration.between(since, Instant.now());
+        return fixture.awaitCaughtUp(writes, since, false);
     }
 
     /** The outage is the scenario: it lasts its full length, whatever the service does meanwhile. */
@@ -90,13 +72,10 @@ class DependencyOutageIT {
 
     @Test
     void the_service_reports_not_ready_during_outages_and_catches_up_by_itself() throws Exception {
-        ServiceChecks.createSchema(schema);
-        Path data = Files.createTempDirectory("outage-" + run);
-        Map<String, String> settings = ServiceChecks.settings(data, "Outage", run, dynamoDbProxy.endpoint(),
-                "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/test?currentSchema=" + schema);
-        settings.put("invoice.notifications.sqs.embedded-port", "0");
-        settings.put("invoice.source.dynamodb-streams.max-error-backoff", "5s");
-        service = new ServiceProcess(settings, data.resolve("service.log")).start();
+        fixture = new ServiceFixture("Outage");
+        writes = new UserWrites(fixture.users, fixture.table(), 5_100_000, 40, null);
+        fixture.settings.put("invoice.source.dynamodb-streams.max-error-backoff", "5s");
+        service = fixture.start();
 
         writes.write(100);
         awaitCaughtUp(Instant.now());
@@ -104,16 +83,18 @@ class DependencyOutageIT {
 
         // DynamoDB unreachable for 30 s while users keep writing; then the event store's connections dropped and
         // refused for 15 s, as in a restart of PostgreSQL.
-        Recovery dynamoDb = outage(dynamoDbProxy, "DynamoDB", Duration.ofSeconds(30), Duration.ofSeconds(60));
-        Recovery eventStore = outage(postgresProxy, "the event store", Duration.ofSeconds(15), Duration.ofSeconds(90));
+        Recovery dynamoDb = outage(fixture.dynamoDbProxy, "DynamoDB", Duration.ofSeconds(30),
+                Duration.ofSeconds(60));
+        Recovery eventStore = outage(fixture.postgresProxy, "the event store", Duration.ofSeconds(15),
+                Duration.ofSeconds(90));
 
-        assertThat(ServiceChecks.storedEvents(schema)).isEqualTo(300);
+        assertThat(ServiceChecks.storedEvents(fixture.schema)).isEqualTo(300);
         JsonNode projections = ServiceChecks.JSON.readTree(service.get("/projections").body());
         for (JsonNode parked : projections.get("deadLetters")) {
             assertThat(parked.asLong()).as("an outage parks nothing").isZero();
         }
         assertThat(projections.get("parkedStreamRecords").asLong()).isZero();
         System.out.printf("RELIABILITY dynamodb-30s: %s; store-15s: %s; %d changes, %d events%n", dynamoDb,
-                eventStore, writes.changes(), ServiceChecks.storedEvents(schema));
+                eventStore, writes.changes(), ServiceChecks.storedEvents(fixture.schema));
     }
 }

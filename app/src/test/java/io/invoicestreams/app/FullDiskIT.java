@@ -58,8 +58,7 @@ class FullDiskIT {
     }
 
     private long searchable() throws Exception {
-        var response = service.get("/search?q=" + run + "&limit=1");
-        return response.statusCode() == 200 ? ServiceChecks.JSON.readTree(response.body()).get("total").asLong() : -1;
+        return ServiceChecks.searchable(service, run);
     }
 
     /** The transactions archived, each once; fails on a position archived twice. */

@@ -128,6 +128,12 @@ final class ServiceChecks {
         return values;
     }
 
+    /** How many documents search finds for the word, or -1 when the service does not answer. */
+    static long searchable(ServiceProcess service, String word) throws Exception {
+        var response = service.get("/search?q=" + word + "&limit=1");
+        return response.statusCode() == 200 ? JSON.readTree(response.body()).get("total").asLong() : -1;
+    }
+
     /** Every message of the queue, received and deleted. */
     static List<Message> drain(SqsClient sqs, String queueName) {
         return io.invoicestreams.adapters.support.Queues.drain(sqs,

@@ -88,8 +88,7 @@ final class ServiceFixture implements AutoCloseable {
 
     /** How many changes of this run search finds, or -1 when it does not answer. */
     long searchable() throws Exception {
-        var response = service.get("/search?q=" + run + "&limit=1");
-        return response.statusCode() == 200 ? ServiceChecks.JSON.readTree(response.body()).get("total").asLong() : -1;
+        return ServiceChecks.searchable(service, run);
     }
 
     /**
