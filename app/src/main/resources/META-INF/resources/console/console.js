@@ -108,6 +108,13 @@ const Console = (() => {
     const max = Math.max(1, ...values);
     svg.setAttribute('aria-label', label + ': ' + (values.length ? 'latest ' + number(values[values.length - 1], 1)
       + ', highest ' + number(Math.max(0, ...values), 1) : 'no reading yet'));
+    const axis = document.createElementNS(ns, 'line');
+    axis.setAttribute('x1', 0);
+    axis.setAttribute('x2', width);
+    axis.setAttribute('y1', height - 1);
+    axis.setAttribute('y2', height - 1);
+    axis.setAttribute('stroke', '#d0d7de');
+    svg.appendChild(axis);
     if (values.length > 1) {
       // The window is fixed (slots readings wide) and the newest reading is at the right edge, so a short history
       // stays short instead of being stretched over 15 minutes.
