@@ -26,10 +26,16 @@ public class AnalyticsResource {
         this.maxDays = config.maxDays();
     }
 
-    /** Per day and currency: new transactions, the max and the sum of their amounts, and the running daily average. */
+    /**
+     * Per day and currency: new transactions, the max and the sum of their amounts, and the running daily average;
+     * corrections, removals (expiries included) and the net amount. {@code by=invoice-date} counts each change on its
+     * transaction's {@code Invoice_dt} instead of the day it happened.
+     */
     @GET
     @Path("daily")
-    public ArchiveAnalytics.DailyReport daily(@QueryParam("from") String fromParam, @QueryParam("to") String toParam) {
+    public ArchiveAnalytics.DailyReport daily(@QueryParam("from") String fromParam, @QueryParam("to") String toParam,
+                                              @QueryParam("by") String byParam) {
+        ArchiveAnalytics.DayBy by = QueryCommand.dayBy("by", byParam);
         LocalDate from = date("from", fromParam);
         LocalDate to = date("to", toParam);
         if (to.isBefore(from)) {
@@ -39,7 +45,7 @@ public class AnalyticsResource {
             throw new IllegalArgumentException("the range may cover at most " + maxDays + " days"
                     + " (invoice.analytics.max-days); query --sql reads longer ranges");
         }
-        return analytics.daily(from, to, true);
+        return analytics.daily(from, to, true, by);
     }
 
     /** The average daily amount of new transactions over the last {@code days} days, today (UTC) included. */

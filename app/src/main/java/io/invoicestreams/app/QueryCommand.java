@@ -22,13 +22,18 @@ public class QueryCommand {
 
     static final String USAGE = """
             Usage: invoice-streams query --sql "SELECT …" [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format table|csv|json]
-                   invoice-streams report daily --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
+                   invoice-streams report daily --from YYYY-MM-DD --to YYYY-MM-DD [--by change|invoice-date]
+                                                [--format table|csv|json]
                    invoice-streams report run-rate --days N [--format table|csv|json]
 
             Runs read-only SQL over the audit archive as the table 'archive' (typed columns: amounts DECIMAL(18,2),
             time TIMESTAMPTZ in UTC), or one of the built-in reports, which read only the days they cover.
             With --from (and --to, which defaults to today, UTC) the table holds only those days' events, and only
             their hour folders are read; without them it holds the whole archive.
+            The daily report gives per day and currency the new transactions (count, largest, sum, running average),
+            the corrections and removals (expiries included), and the net amount the day moved the totals by. With
+            --by invoice-date a change counts on its transaction's Invoice_dt (YYYY-MM-DD or MMDDYYYY) instead of the
+            day it happened; that reads the whole archive.
             Commands, DDL, COPY, ATTACH and file functions are refused.
 
             Examples:
@@ -49,7 +54,21 @@ public class QueryCommand {
     }
 
     /** The parsed command line; checked before anything starts. */
-    record Request(String kind, String sql, LocalDate from, LocalDate to, int days, String format) {
+    record Request(String kind, String sql, LocalDate from, LocalDate to, int days, String format,
+                   ArchiveAnalytics.DayBy by) {
+        Request(String kind, String sql, LocalDate from, LocalDate to, int days, String format) {
+            this(kind, sql, from, to, days, format, ArchiveAnalytics.DayBy.CHANGE);
+        }
+    }
+
+    /** {@code change} (also when absent) or {@code invoice-date}; {@code name} is the option or parameter. */
+    static ArchiveAnalytics.DayBy dayBy(String name, String value) {
+        return switch (value == null ? "change" : value.strip()) {
+            case "change" -> ArchiveAnalytics.DayBy.CHANGE;
+            case "invoice-date" -> ArchiveAnalytics.DayBy.INVOICE_DATE;
+            default -> throw new IllegalArgumentException(name + " must be change or invoice-date, was '"
+                    + io.invoicestreams.domain.Texts.abbreviate(value) + "'");
+        };
     }
 
     /** Parses {@code args} (starting with query or report); throws IllegalArgumentException with a one-line reason. */
@@ -87,13 +106,14 @@ public class QueryCommand {
             return new Request(QUERY, options.get("--sql"), from, to, 0, format);
         }
         if (words.equals(List.of("daily"))) {
-            known(options, "--from", "--to", "--format");
+            known(options, "--from", "--to", "--format", "--by");
+            ArchiveAnalytics.DayBy by = dayBy("--by", options.get("--by"));
             LocalDate from = date(options, "--from");
             LocalDate to = date(options, "--to");
             if (to.isBefore(from)) {
                 throw new IllegalArgumentException("--to " + to + " is before --from " + from);
             }
-            return new Request("daily", null, from, to, 0, format);
+            return new Request("daily", null, from, to, 0, format, by);
         }
         if (words.equals(List.of("run-rate"))) {
             known(options, "--days", "--format");
@@ -130,7 +150,7 @@ public class QueryCommand {
         try {
             ArchiveAnalytics.Result result = switch (request.kind()) {
                 case QUERY -> analytics.query(request.sql(), request.from(), request.to());
-                case "daily" -> table(analytics.daily(request.from(), request.to(), true));
+                case "daily" -> table(analytics.daily(request.from(), request.to(), true, request.by()));
                 default -> table(analytics.runRate(request.days(), LocalDate.now(ZoneOffset.UTC)));
             };
             out.print(render(result, request.format()));
@@ -145,10 +165,11 @@ public class QueryCommand {
     static ArchiveAnalytics.Result table(ArchiveAnalytics.DailyReport report) {
         List<List<Object>> rows = new ArrayList<>();
         for (ArchiveAnalytics.Day d : report.days()) {
-            rows.add(List.of(d.day(), d.currency(), d.transactions(), d.maxAmount(), d.sumAmount(), d.runRate()));
+            rows.add(java.util.Arrays.asList(d.day(), d.currency(), d.transactions(), d.maxAmount(), d.sumAmount(),
+                    d.runRate(), d.corrections(), d.removals(), d.netAmount()));
         }
         return new ArchiveAnalytics.Result(List.of("day", "currency", "transactions", "max_amount", "sum_amount",
-                "run_rate"), rows, report.filesRead());
+                "run_rate", "corrections", "removals", "net_amount"), rows, report.filesRead());
     }
 
     static ArchiveAnalytics.Result table(ArchiveAnalytics.RunRate rate) {

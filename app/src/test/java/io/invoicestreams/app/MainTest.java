@@ -27,6 +27,8 @@ class MainTest {
         assertThat(check("rebuild", "--all")).isEqualTo(-1);
         assertThat(check("query", "--sql", "select 1 from archive", "--format", "csv")).isEqualTo(-1);
         assertThat(check("report", "daily", "--from", "2026-11-01", "--to", "2026-11-30")).isEqualTo(-1);
+        assertThat(check("report", "daily", "--from", "2016-06-01", "--to", "2016-06-30", "--by", "invoice-date"))
+                .isEqualTo(-1);
         assertThat(check("report", "run-rate", "--days", "7")).isEqualTo(-1);
         assertThat(out.size() + err.size()).isZero();
     }
@@ -150,6 +152,7 @@ class MainTest {
         assertThat(check("query", "--sql", "select 1", "--format", "xml")).isEqualTo(2);
         assertThat(check("report", "daily", "--from", "2026-11-31", "--to", "2026-12-01")).isEqualTo(2);
         assertThat(check("report", "daily", "--from", "2026-11-05", "--to", "2026-11-01")).isEqualTo(2);
+        assertThat(check("report", "daily", "--from", "2026-11-01", "--to", "2026-11-02", "--by", "week")).isEqualTo(2);
         assertThat(check("report", "run-rate", "--days", "-3")).isEqualTo(2);
         assertThat(check("query", "--sql", "select 1", "--to", "2026-11-01")).isEqualTo(2);
         assertThat(check("query", "--sql", "select 1", "--from", "2026-11-02", "--to", "2026-11-01")).isEqualTo(2);
@@ -159,6 +162,7 @@ class MainTest {
                 "invoice-streams: query: --format must be table, csv or json, was 'xml'; see query --help",
                 "invoice-streams: report: --from must be a date YYYY-MM-DD, was '2026-11-31'; see report --help",
                 "invoice-streams: report: --to 2026-11-01 is before --from 2026-11-05; see report --help",
+                "invoice-streams: report: --by must be change or invoice-date, was 'week'; see report --help",
                 "invoice-streams: report: run-rate needs --days N, a whole number from 1; see report --help",
                 "invoice-streams: query: --to needs --from; see query --help",
                 "invoice-streams: query: --to 2026-11-01 is before --from 2026-11-02; see query --help");

@@ -43,13 +43,65 @@ public final class ArchiveAnalytics {
     public record Result(List<String> columns, List<List<Object>> rows, int filesRead) {
     }
 
-    /** One day of the daily report, per currency. */
+    /**
+     * One day of the daily report, per currency.
+     *
+     * @param transactions new transactions (recorded that day)
+     * @param maxAmount    the largest amount of a new transaction; null on a day with none
+     * @param sumAmount    the sum of the new transactions' amounts
+     * @param runRate      the average daily {@code sumAmount} from the report's first day to this one
+     * @param netAmount    how the day moved the invoices' totals: new transactions, plus each correction's
+     *                     difference, minus what removals and expiries took away
+     * @param corrections  amounts corrected that day
+     * @param removals     transactions removed or expired that day
+     */
     public record Day(LocalDate day, String currency, long transactions, BigDecimal maxAmount, BigDecimal sumAmount,
-                      BigDecimal runRate) {
+                      BigDecimal runRate, BigDecimal netAmount, long corrections, long removals) {
     }
 
-    public record DailyReport(LocalDate from, LocalDate to, List<Day> days, int filesRead) {
+    /**
+     * @param by      what a change's day is: the change's time, or its transaction's {@code Invoice_dt}
+     * @param undated with {@code by} the invoice date, the changes of money whose transaction has no invoice date
+     *                that reads as {@code YYYY-MM-DD} or {@code MMDDYYYY}; they are in no day
+     */
+    public record DailyReport(LocalDate from, LocalDate to, DayBy by, List<Day> days, long undated, int filesRead) {
     }
+
+    /** What the day of a change is in the daily report. */
+    public enum DayBy {
+        /** The day the change happened (the stream record's time), UTC. */
+        CHANGE,
+        /**
+         * The {@code Invoice_dt} of the change's transaction, as the archive holds it at that change: {@code
+         * YYYY-MM-DD} or {@code MMDDYYYY} (the seed's {@code 06062016}). Every object is read, since a transaction's
+         * invoice date may have been written on any earlier day.
+         */
+        INVOICE_DATE
+    }
+
+    /** The changes that move money, with the amount each adds to its invoice's total. */
+    private static final String MONEY_CHANGES = """
+            SELECT *, CASE eventType
+                        WHEN 'TransactionRecorded' THEN amountAfter
+                        WHEN 'TransactionAmountCorrected' THEN amountAfter - amountBefore
+                        ELSE -amountBefore END AS moved
+            FROM archive
+            WHERE eventType IN ('TransactionRecorded', 'TransactionAmountCorrected', 'TransactionRemoved',
+                                'TransactionExpired') AND currency IS NOT NULL""";
+
+    /**
+     * Each change of money with the day of its transaction's invoice date as of that change: the newest date written
+     * on the transaction up to it, in the order the changes happened (the store's position breaks ties of time, and
+     * time orders an archive that spans a new store, whose positions start again).
+     */
+    private static final String INVOICE_DAYS = """
+            WITH dated AS (
+                SELECT *, last_value(invoiceDate IGNORE NULLS) OVER (PARTITION BY invoiceNumber, transactionId
+                          ORDER BY time, position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS transactionDate
+                FROM archive)
+            SELECT *, CAST(COALESCE(TRY_STRPTIME(transactionDate, '%Y-%m-%d'),
+                                    TRY_STRPTIME(transactionDate, '%m%d%Y')) AS DATE) AS day
+            FROM (MONEY_CHANGES)""".replace("MONEY_CHANGES", MONEY_CHANGES.replace("FROM archive", "FROM dated"));
 
     /** The average daily amount of new transactions over {@code days} days, per currency. */
     public record RunRate(LocalDate from, LocalDate to, int days, List<CurrencyRate> rates, int filesRead) {
@@ -170,23 +222,49 @@ public final class ArchiveAnalytics {
         return run(files, statement, List.of());
     }
 
-    /** Per day and currency: new transactions, their max and sum, and the running average of the daily sums. */
+    /** As {@link #daily(LocalDate, LocalDate, boolean, DayBy)}, by the day of the change. */
     public DailyReport daily(LocalDate from, LocalDate to, boolean prune) {
+        return daily(from, to, prune, DayBy.CHANGE);
+    }
+
+    /**
+     * Per day and currency: the new transactions with their count, largest amount and sum, and the running average
+     * of the daily sums; the corrections and removals (expiries included); and the net amount the day moved.
+     *
+     * @param prune read only the objects of the days asked for (by the day of the change only)
+     */
+    public DailyReport daily(LocalDate from, LocalDate to, boolean prune, DayBy by) {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
         }
-        List<Path> files = prune ? files(from, to) : files(null, null);
+        String days = switch (by) {
+            case CHANGE -> "SELECT *, CAST(time AS DATE) AS day FROM (" + MONEY_CHANGES + ")";
+            case INVOICE_DATE -> INVOICE_DAYS;
+        };
+        List<Path> files = prune && by == DayBy.CHANGE ? files(from, to) : files(null, null);
         Result result = run(files, """
-                SELECT CAST(time AS DATE) AS day, currency, COUNT(*) AS transactions,
-                       MAX(amountAfter) AS max_amount, SUM(amountAfter) AS sum_amount
-                FROM archive
-                WHERE eventType = 'TransactionRecorded' AND CAST(time AS DATE) BETWEEN ? AND ?
-                GROUP BY ALL ORDER BY currency, day""", List.of(from, to));
-        List<Day> days = new ArrayList<>();
+                WITH days AS (DAYS)
+                SELECT day, currency,
+                       COUNT(*) FILTER (WHERE eventType = 'TransactionRecorded') AS transactions,
+                       MAX(amountAfter) FILTER (WHERE eventType = 'TransactionRecorded') AS max_amount,
+                       COALESCE(SUM(amountAfter) FILTER (WHERE eventType = 'TransactionRecorded'), 0) AS sum_amount,
+                       SUM(moved) AS net_amount,
+                       COUNT(*) FILTER (WHERE eventType = 'TransactionAmountCorrected') AS corrections,
+                       COUNT(*) FILTER (WHERE eventType IN ('TransactionRemoved', 'TransactionExpired')) AS removals,
+                       COUNT(*) AS changes
+                FROM days
+                WHERE day BETWEEN ? AND ? OR day IS NULL
+                GROUP BY day, currency ORDER BY currency, day""".replace("DAYS", days), List.of(from, to));
+        List<Day> report = new ArrayList<>();
         String currency = null;
         BigDecimal running = BigDecimal.ZERO;
+        long undated = 0;
         for (List<Object> row : result.rows()) {
             LocalDate day = (LocalDate) row.get(0);
+            if (day == null) {
+                undated += ((Number) row.get(8)).longValue(); // no invoice date that reads as a date
+                continue;
+            }
             if (!row.get(1).equals(currency)) {
                 currency = (String) row.get(1);
                 running = BigDecimal.ZERO;
@@ -194,10 +272,11 @@ public final class ArchiveAnalytics {
             BigDecimal sum = (BigDecimal) row.get(4);
             running = running.add(sum);
             long elapsed = day.toEpochDay() - from.toEpochDay() + 1;
-            days.add(new Day(day, currency, ((Number) row.get(2)).longValue(), (BigDecimal) row.get(3), sum,
-                    running.divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_EVEN)));
+            report.add(new Day(day, currency, ((Number) row.get(2)).longValue(), (BigDecimal) row.get(3), sum,
+                    running.divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_EVEN), (BigDecimal) row.get(5),
+                    ((Number) row.get(6)).longValue(), ((Number) row.get(7)).longValue()));
         }
-        return new DailyReport(from, to, days, result.filesRead());
+        return new DailyReport(from, to, by, report, undated, result.filesRead());
     }
 
     /** The average daily amount of new transactions over the {@code days} days ending with {@code today}. */

@@ -38,6 +38,9 @@ class ArchiveAnalyticsTest {
     private static final Map<LocalDate, BigDecimal> sums = new TreeMap<>();
     private static final Map<LocalDate, BigDecimal> maxima = new TreeMap<>();
     private static final Map<LocalDate, Long> counts = new TreeMap<>();
+    private static final Map<LocalDate, BigDecimal> nets = new TreeMap<>();
+    private static final Map<LocalDate, Long> corrections = new TreeMap<>();
+    private static final Map<LocalDate, Long> removals = new TreeMap<>();
     private static long lines;
 
     /** One archive of 3,000 changes over ten days, shared by the tests (they only read it). */
@@ -53,15 +56,26 @@ class ArchiveAnalyticsTest {
             InvoiceNumber invoice = new InvoiceNumber("INV" + random.nextInt(50));
             TransactionId transaction = new TransactionId("T" + p);
             ChangeIdentity change = new ChangeIdentity("evt-" + p, "s", new SequenceNumber(Long.toString(p)), time);
+            LocalDate changed = LocalDate.ofInstant(time, ZoneOffset.UTC);
             if (p % 10 == 0) {
                 spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionRemoved(invoice, transaction,
                         Money.of(amount, java.util.Currency.getInstance("USD")), new CountryCode("USA"), change)));
+                nets.merge(changed, amount.negate(), BigDecimal::add);
+                removals.merge(changed, 1L, Long::sum);
+            } else if (p % 10 == 5) {
+                BigDecimal corrected = new BigDecimal(random.nextInt(100_000)).movePointLeft(2);
+                spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionAmountCorrected(invoice, transaction,
+                        Money.of(amount, java.util.Currency.getInstance("USD")),
+                        Money.of(corrected, java.util.Currency.getInstance("USD")), new CountryCode("USA"), change)));
+                nets.merge(changed, corrected.subtract(amount), BigDecimal::add);
+                corrections.merge(changed, 1L, Long::sum);
             } else {
                 spool.append(ArchiveRecord.of(p, new InvoiceEvent.TransactionRecorded(invoice, transaction,
                         Money.of(amount, java.util.Currency.getInstance("USD")), new CountryCode("USA"), "06062016",
                         InvoiceDocument.empty(), false, change)));
                 LocalDate day = LocalDate.ofInstant(time, ZoneOffset.UTC);
                 sums.merge(day, amount, BigDecimal::add);
+                nets.merge(day, amount, BigDecimal::add);
                 maxima.merge(day, amount, BigDecimal::max);
                 counts.merge(day, 1L, Long::sum);
             }
@@ -97,6 +111,10 @@ class ArchiveAnalyticsTest {
             assertThat(day.maxAmount()).isEqualByComparingTo(maxima.get(day.day()));
             assertThat(day.transactions()).isEqualTo(counts.get(day.day()));
             assertThat(day.currency()).isEqualTo("USD");
+            assertThat(day.netAmount()).as("recorded + corrections - removals on " + day.day())
+                    .isEqualByComparingTo(nets.get(day.day()));
+            assertThat(day.corrections()).isEqualTo(corrections.get(day.day())).isPositive();
+            assertThat(day.removals()).isEqualTo(removals.get(day.day())).isPositive();
         }
         BigDecimal threeDays = sums.get(from).add(sums.get(from.plusDays(1))).add(sums.get(to));
         assertThat(pruned.days().getLast().runRate()).isEqualByComparingTo(
@@ -118,6 +136,73 @@ class ArchiveAnalyticsTest {
         assertThat(ranged.filesRead()).isEqualTo(analytics.files(from, to).size())
                 .isLessThan(analytics.files(null, null).size());
         assertThatThrownBy(() -> analytics.query("select 1", to, from)).hasMessageContaining("is before");
+    }
+
+    @Test
+    void by_invoice_date_each_change_counts_on_its_transactions_invoice_date_as_of_that_change(@TempDir Path own) {
+        JdbcArchiveSpool spool = new JdbcArchiveSpool(TestDatabases.H2.fresh(), Clock.systemUTC());
+        spool.createSchema();
+        java.util.Currency usd = java.util.Currency.getInstance("USD");
+        InvoiceNumber invoice = new InvoiceNumber("9000001");
+        CountryCode usa = new CountryCode("USA");
+        long[] p = {0};
+        java.util.function.Function<Integer, ChangeIdentity> at = day -> new ChangeIdentity("e" + ++p[0], "s",
+                new SequenceNumber(Long.toString(p[0])), Instant.parse("2026-11-20T10:00:00Z").plus(Duration.ofDays(day)));
+        TransactionId a = new TransactionId("A");
+        TransactionId b = new TransactionId("B");
+        TransactionId c = new TransactionId("C");
+        // A: dated 2016-06-06 (the seed's MMDDYYYY), recorded at 100, corrected to 70, later removed.
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionRecorded(invoice, a, Money.of("100", "USD"),
+                usa, "06062016", InvoiceDocument.empty(), false, at.apply(0))));
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionAmountCorrected(invoice, a,
+                Money.of("100", "USD"), Money.of("70", "USD"), usa, at.apply(1))));
+        // B: dated 2016-06-06 in ISO form, recorded at 40; its date then moves to 2016-06-07, and its removal counts there.
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionRecorded(invoice, b, Money.of("40", "USD"),
+                usa, "2016-06-06", InvoiceDocument.empty(), false, at.apply(0))));
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionInvoiceDateChanged(invoice, b, "2016-06-06",
+                "2016-06-07", at.apply(2))));
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionRemoved(invoice, b, Money.of("40", "USD"),
+                usa, at.apply(3))));
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionRemoved(invoice, a, Money.of("70", "USD"),
+                usa, at.apply(4))));
+        // C: no date that reads as one: in no day, and counted as undated.
+        spool.append(ArchiveRecord.of(++p[0], new InvoiceEvent.TransactionRecorded(invoice, c, Money.of("5", "USD"),
+                usa, "sometime", InvoiceDocument.empty(), false, at.apply(0))));
+        new ArchiveFlusher(spool, new LocalDirectoryArchive(own), new ArchiveFlusher.Settings("Invoice/", 64 * 1024,
+                Duration.ofSeconds(300)), Clock.systemUTC(), Duration.ofMillis(1)).flushAll();
+        // A new store archives into the same folder a week later: its positions start again at 1, and its transaction
+        // D (dated 2016-06-06) must neither mix with A, whose position it repeats, nor count twice.
+        JdbcArchiveSpool newStore = new JdbcArchiveSpool(TestDatabases.H2.fresh(), Clock.systemUTC());
+        newStore.createSchema();
+        newStore.append(ArchiveRecord.of(1, new InvoiceEvent.TransactionRecorded(invoice, new TransactionId("D"),
+                Money.of("8", "USD"), usa, "06062016", InvoiceDocument.empty(), false, at.apply(7))));
+        new ArchiveFlusher(newStore, new LocalDirectoryArchive(own), new ArchiveFlusher.Settings("Invoice/", 64 * 1024,
+                Duration.ofSeconds(300)), Clock.systemUTC(), Duration.ofMillis(1)).flushAll();
+        ArchiveAnalytics own2016 = new ArchiveAnalytics(own, "Invoice/");
+
+        ArchiveAnalytics.DailyReport report = own2016.daily(LocalDate.parse("2016-06-01"),
+                LocalDate.parse("2016-06-30"), true, ArchiveAnalytics.DayBy.INVOICE_DATE);
+
+        assertThat(report.days()).extracting(d -> d.day().toString(), d -> d.transactions(), d -> d.sumAmount(),
+                        d -> d.netAmount(), d -> d.corrections(), d -> d.removals())
+                .containsExactly(
+                        // 100 + 40 + 8 recorded, -30 corrected, -70 removed (A)
+                        org.assertj.core.groups.Tuple.tuple("2016-06-06", 3L, new BigDecimal("148.00"),
+                                new BigDecimal("48.00"), 1L, 1L),
+                        // B's removal, after its date moved
+                        org.assertj.core.groups.Tuple.tuple("2016-06-07", 0L, new BigDecimal("0.00"),
+                                new BigDecimal("-40.00"), 0L, 1L));
+        assertThat(report.undated()).isEqualTo(1);
+        assertThat(report.filesRead()).as("every object: a date may have been written on any day").isPositive();
+        // By the change's day, the same changes fall on the days they happened.
+        ArchiveAnalytics.DailyReport byChange = own2016.daily(LocalDate.parse("2026-11-20"),
+                LocalDate.parse("2026-11-24"), true, ArchiveAnalytics.DayBy.CHANGE);
+        assertThat(byChange.days()).extracting(d -> d.day().toString(), d -> d.netAmount())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("2026-11-20", new BigDecimal("145.00")),
+                        org.assertj.core.groups.Tuple.tuple("2026-11-21", new BigDecimal("-30.00")),
+                        org.assertj.core.groups.Tuple.tuple("2026-11-23", new BigDecimal("-40.00")),
+                        org.assertj.core.groups.Tuple.tuple("2026-11-24", new BigDecimal("-70.00")));
+        assertThat(byChange.undated()).isZero();
     }
 
     @Test
