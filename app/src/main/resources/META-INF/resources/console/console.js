@@ -41,7 +41,20 @@ const Console = (() => {
     return new Promise(resolve => { pendingKey = resolve; });
   }
 
+  /** The form that asks for the key, the same on every page, hidden until an action needs it. */
+  function keyPanel() {
+    const slot = document.getElementById('key-slot');
+    if (!slot) return;
+    slot.outerHTML = '<section id="key-panel" class="panel" hidden aria-labelledby="key-title">'
+      + '<h2 id="key-title">Key</h2><p id="key-reason" class="muted"></p>'
+      + '<form id="key-form"><label for="key-input">Key</label>'
+      + '<input type="password" id="key-input" autocomplete="off" required>'
+      + '<button type="submit">Use this key</button><button type="button" id="key-cancel">Cancel</button></form>'
+      + '</section>';
+  }
+
   function wireKeyForm() {
+    keyPanel();
     const form = document.getElementById('key-form');
     if (!form) return;
     form.addEventListener('submit', event => {

@@ -82,6 +82,12 @@ final class ServiceFixture implements AutoCloseable {
         return service;
     }
 
+    /** Starts the service on the schema a command already made (a bootstrap, say). */
+    ServiceProcess startOnExistingSchema() {
+        service = new ServiceProcess(settings, data.resolve("service.log")).start();
+        return service;
+    }
+
     ServiceProcess service() {
         return service;
     }

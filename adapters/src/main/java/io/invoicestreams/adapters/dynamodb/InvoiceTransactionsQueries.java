@@ -25,10 +25,22 @@ public final class InvoiceTransactionsQueries implements InvoiceTransactions {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final java.util.function.Supplier<TableKeys> keys;
 
     public InvoiceTransactionsQueries(DynamoDbClient dynamoDb, String table) {
+        this(dynamoDb, table, () -> TableKeys.STRINGS);
+    }
+
+    /** Over a table whose keys may be numbers. */
+    public InvoiceTransactionsQueries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
+        this(dynamoDb, table.tableName(), table::keys);
+    }
+
+    private InvoiceTransactionsQueries(DynamoDbClient dynamoDb, String table,
+                                       java.util.function.Supplier<TableKeys> keys) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
+        this.keys = Objects.requireNonNull(keys, "keys");
     }
 
     @Override
@@ -36,15 +48,21 @@ public final class InvoiceTransactionsQueries implements InvoiceTransactions {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
         }
+        TableKeys types = keys.get();
         Map<String, String> names = new HashMap<>(Map.of("#i", ChangeTranslator.INVOICE_NUMBER));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":i", AttributeValue.fromS(invoice.value())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":i", types.invoice(invoice.value())));
         String condition = "#i = :i";
         if (prefix.isPresent() && !prefix.get().isEmpty()) {
+            if (types.transaction() == software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N) {
+                throw new IllegalArgumentException("prefix needs a string TransactionIdentifier; in table " + table
+                        + " it is a number");
+            }
             names.put("#t", ChangeTranslator.TRANSACTION_IDENTIFIER);
             values.put(":p", AttributeValue.fromS(prefix.get()));
             condition += " AND begins_with(#t, :p)";
         }
-        Map<String, AttributeValue> start = next.map(token -> decode(token, invoice, prefix.orElse(""))).orElse(null);
+        Map<String, AttributeValue> start = next.map(token -> decode(token, invoice, prefix.orElse(""), types))
+                .orElse(null);
         String keyCondition = condition;
         QueryResponse response = dynamoDb.query(b -> b.tableName(table).keyConditionExpression(keyCondition)
                 .expressionAttributeNames(names).expressionAttributeValues(values).limit(limit)
@@ -52,7 +70,7 @@ public final class InvoiceTransactionsQueries implements InvoiceTransactions {
         List<Map<String, Object>> items = response.items().stream().map(InvoiceTransactionsQueries::plain).toList();
         Optional<String> token = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? Optional.of(encode(invoice, prefix.orElse(""),
-                response.lastEvaluatedKey().get(ChangeTranslator.TRANSACTION_IDENTIFIER).s()))
+                TableKeys.text(response.lastEvaluatedKey().get(ChangeTranslator.TRANSACTION_IDENTIFIER))))
                 : Optional.empty();
         return new Page(items, token);
     }
@@ -70,6 +88,10 @@ public final class InvoiceTransactionsQueries implements InvoiceTransactions {
     }
 
     static Map<String, AttributeValue> decode(String token, InvoiceNumber invoice, String prefix) {
+        return decode(token, invoice, prefix, TableKeys.STRINGS);
+    }
+
+    static Map<String, AttributeValue> decode(String token, InvoiceNumber invoice, String prefix, TableKeys types) {
         String raw;
         try {
             raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
@@ -84,7 +106,11 @@ public final class InvoiceTransactionsQueries implements InvoiceTransactions {
             throw new BadPageToken("next belongs to another query (invoice " + parts[1] + ", prefix '" + parts[2]
                     + "'); pass the same invoice and prefix as the page it came from");
         }
-        return Map.of(ChangeTranslator.INVOICE_NUMBER, AttributeValue.fromS(invoice.value()),
-                ChangeTranslator.TRANSACTION_IDENTIFIER, AttributeValue.fromS(parts[3]));
+        if (types.transaction() == software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N
+                && !parts[3].matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?")) {
+            throw new BadPageToken("next is not a page token of this API");
+        }
+        return Map.of(ChangeTranslator.INVOICE_NUMBER, types.invoice(invoice.value()),
+                ChangeTranslator.TRANSACTION_IDENTIFIER, types.transaction(parts[3]));
     }
 }

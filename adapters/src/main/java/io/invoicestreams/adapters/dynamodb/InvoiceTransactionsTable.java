@@ -25,6 +25,7 @@ public final class InvoiceTransactionsTable implements CurrentItemReader {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private volatile TableKeys keys;
 
     public InvoiceTransactionsTable(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
@@ -54,12 +55,25 @@ public final class InvoiceTransactionsTable implements CurrentItemReader {
         return enabled ? Optional.ofNullable(table.latestStreamArn()) : Optional.empty();
     }
 
+    /**
+     * The types of the table's keys, read with {@code DescribeTable} on first use and kept.
+     *
+     * @throws IllegalStateException when the table's keys are not ones the service reads
+     */
+    public TableKeys keys() {
+        TableKeys known = keys;
+        if (known == null) {
+            known = TableKeys.of(describe());
+            keys = known;
+        }
+        return known;
+    }
+
     @Override
     public Optional<ItemImage> read(InvoiceNumber invoice, TransactionId transaction) {
         try {
-            GetItemResponse response = dynamoDb.getItem(b -> b.tableName(tableName).consistentRead(true).key(Map.of(
-                    ChangeTranslator.INVOICE_NUMBER, AttributeValue.fromS(invoice.value()),
-                    ChangeTranslator.TRANSACTION_IDENTIFIER, AttributeValue.fromS(transaction.value()))));
+            Map<String, AttributeValue> key = keys().key(invoice, transaction);
+            GetItemResponse response = dynamoDb.getItem(b -> b.tableName(tableName).consistentRead(true).key(key));
             return response.hasItem() && !response.item().isEmpty()
                     ? Optional.of(AttributeValues.image(response.item())) : Optional.empty();
         } catch (ResourceNotFoundException e) {

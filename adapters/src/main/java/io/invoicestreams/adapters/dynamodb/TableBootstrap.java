@@ -178,7 +178,20 @@ public final class TableBootstrap {
 
     private static boolean isMarker(Map<String, AttributeValue> keys) {
         AttributeValue invoice = keys.get(ChangeTranslator.INVOICE_NUMBER);
-        return invoice != null && ChangeTranslator.BOOTSTRAP_MARKER.equals(invoice.s());
+        return invoice != null && (ChangeTranslator.BOOTSTRAP_MARKER.equals(invoice.s())
+                || ChangeTranslator.BOOTSTRAP_MARKER_NUMBER.equals(invoice.n()));
+    }
+
+    /** The marker's key: text where the table's keys are strings, numbers where they are numbers. */
+    private Map<String, AttributeValue> markerKeys(String runId) {
+        TableKeys types = table.keys();
+        boolean numberedInvoices = types.invoice() == software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N;
+        boolean numberedTransactions = types.transaction()
+                == software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N;
+        return Map.of(ChangeTranslator.INVOICE_NUMBER, types.invoice(numberedInvoices
+                        ? ChangeTranslator.BOOTSTRAP_MARKER_NUMBER : ChangeTranslator.BOOTSTRAP_MARKER),
+                ChangeTranslator.TRANSACTION_IDENTIFIER, types.transaction(numberedTransactions
+                        ? Integer.toUnsignedString(runId.hashCode()) : runId));
     }
 
     private record Window(Set<Map<String, AttributeValue>> told, long records, SequenceNumber markerSequence,
@@ -191,9 +204,7 @@ public final class TableBootstrap {
      * answers with no records or with a record written after the marker.
      */
     private Window readStreamUpToMarker(String streamArn, String runId) {
-        Map<String, AttributeValue> markerKeys = Map.of(
-                ChangeTranslator.INVOICE_NUMBER, AttributeValue.fromS(ChangeTranslator.BOOTSTRAP_MARKER),
-                ChangeTranslator.TRANSACTION_IDENTIFIER, AttributeValue.fromS(runId));
+        Map<String, AttributeValue> markerKeys = markerKeys(runId);
         Map<String, AttributeValue> marker = new LinkedHashMap<>(markerKeys);
         marker.put("Written_by", AttributeValue.fromS("invoice-streams bootstrap; deleted when it has been read"));
         dynamoDb.putItem(b -> b.tableName(table.tableName()).item(marker));

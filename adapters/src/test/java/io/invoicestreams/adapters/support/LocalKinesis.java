@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -34,21 +35,8 @@ public final class LocalKinesis {
             try {
                 Path bin = installed();
                 int port = LocalDynamoDb.freePort();
-                Path log = Files.createTempFile("kinesalite", ".log");
-                Process server = new ProcessBuilder(bin.toString(), "--port", Integer.toString(port),
-                        "--createStreamMs", "50", "--deleteStreamMs", "50", "--updateStreamMs", "50")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.isListening(port)) {
-                    if (!server.isAlive() || System.nanoTime() > deadline) {
-                        server.destroy();
-                        throw new IllegalStateException("kinesalite did not start on port " + port + "; see " + log);
-                    }
-                    Thread.sleep(100);
-                }
-                endpoint = URI.create("http://127.0.0.1:" + port);
+                endpoint = LocalProcess.start("kinesalite", List.of(bin.toString(), "--port", Integer.toString(port),
+                        "--createStreamMs", "50", "--deleteStreamMs", "50", "--updateStreamMs", "50"), Map.of(), port);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

@@ -102,7 +102,7 @@ public class DynamoDbAssembly {
     @Produces
     @Singleton
     InvoiceTransactions queries(DynamoDbClient dynamoDb, InvoiceTransactionsTable table) {
-        return new InvoiceTransactionsQueries(dynamoDb, table.tableName());
+        return new InvoiceTransactionsQueries(dynamoDb, table);
     }
 
     /**

@@ -33,6 +33,9 @@ public final class ChangeTranslator {
      */
     public static final String BOOTSTRAP_MARKER = "__invoice-streams-bootstrap__";
 
+    /** The marker's {@code InvoiceNumber} in a table whose invoice numbers are numbers: no invoice number's shape. */
+    public static final String BOOTSTRAP_MARKER_NUMBER = "-1212121212";
+
     private final Currency defaultCurrency;
     private final DocumentParser documentParser;
     private final CurrentItemReader currentItems;
@@ -50,8 +53,7 @@ public final class ChangeTranslator {
 
     public Translation translate(ObservedChange observed) {
         try {
-            if (observed.keys().get(INVOICE_NUMBER) instanceof DocumentValue.Text(String key)
-                    && key.equals(BOOTSTRAP_MARKER)) {
+            if (isBootstrapMarker(observed.keys().get(INVOICE_NUMBER))) {
                 return new Translation.Ignored("the bootstrap's marker item");
             }
             InvoiceNumber invoice = new InvoiceNumber(key(observed.keys(), INVOICE_NUMBER));
@@ -137,6 +139,16 @@ public final class ChangeTranslator {
             }
             default -> throw new IllegalArgumentException("attribute InvoiceDoc must be a map or a JSON string, not "
                     + shape(value));
+        };
+    }
+
+    /** The {@code InvoiceNumber} of the item {@code bootstrap} writes to mark a point in the stream. */
+    private static boolean isBootstrapMarker(DocumentValue invoiceNumber) {
+        return switch (invoiceNumber) {
+            case DocumentValue.Text(String text) -> text.equals(BOOTSTRAP_MARKER);
+            case DocumentValue.Number(java.math.BigDecimal number) ->
+                    number.compareTo(new java.math.BigDecimal(BOOTSTRAP_MARKER_NUMBER)) == 0;
+            case null, default -> false;
         };
     }
 

@@ -105,6 +105,23 @@ class ChangeTranslatorTest {
     }
 
     @Test
+    void number_keys_read_as_their_plain_decimal_text_and_the_number_marker_is_ignored() {
+        java.util.function.BiFunction<String, String, ItemImage> numbers = (invoice, transaction) -> new ItemImage(
+                java.util.Map.of(ChangeTranslator.INVOICE_NUMBER, new DocumentValue.Number(new java.math.BigDecimal(invoice)),
+                        ChangeTranslator.TRANSACTION_IDENTIFIER,
+                        new DocumentValue.Number(new java.math.BigDecimal(transaction))));
+        ObservedChange numbered = new ObservedChange(change(1), ObservedChange.Kind.CREATED,
+                numbers.apply("1212121", "7"), null, item("1212121", "7", "$1", "USA"));
+        assertThat(translator.translate(numbered)).isInstanceOfSatisfying(Translation.Translated.class, t -> {
+            assertThat(t.invoiceNumber().value()).isEqualTo("1212121");
+            assertThat(t.change().transactionId().value()).isEqualTo("7");
+        });
+        ObservedChange marker = new ObservedChange(change(1), ObservedChange.Kind.CREATED,
+                numbers.apply(ChangeTranslator.BOOTSTRAP_MARKER_NUMBER, "3"), null, null);
+        assertThat(translator.translate(marker)).isInstanceOf(Translation.Ignored.class);
+    }
+
+    @Test
     void the_bootstrap_marker_item_is_ignored_and_an_overwrite_is_no_creation() {
         ObservedChange marker = new ObservedChange(change(1), ObservedChange.Kind.CREATED,
                 keys(ChangeTranslator.BOOTSTRAP_MARKER, "run-1"), null, null);
