@@ -121,8 +121,7 @@ public class ConsoleResource {
      * @param lagSeconds the shard's lag ({@code invoice_stream_lag_seconds{shard}}) when this node reads it; null
      *                   when another node does
      */
-    public record Shard(String shard, String owner, String position, Instant claimedAt, boolean ended,
-                        Double lagSeconds) {
+    public record Shard(String shard, String owner, String position, Instant claimedAt, Double lagSeconds) {
     }
 
     /**
@@ -173,11 +172,11 @@ public class ConsoleResource {
                     ended++;
                     continue;
                 }
-                shards.add(new Shard(shard, lease.owner(), checkpoint.sequenceNumber(), lease.claimedAt(), false,
+                shards.add(new Shard(shard, lease.owner(), checkpoint.sequenceNumber(), lease.claimedAt(),
                         shardLags.get(shard)));
             }
         } else {
-            shardLags.forEach((shard, lag) -> shards.add(new Shard(shard, node.value(), null, null, false, lag)));
+            shardLags.forEach((shard, lag) -> shards.add(new Shard(shard, node.value(), null, null, lag)));
         }
         Source source = status.map(s -> new Source(s.stream().map(n -> n.startsWith("kinesis:") ? "kinesis"
                                 : "dynamodb-streams").orElse("none"), admin ? s.stream().orElse(null) : null,

@@ -181,7 +181,7 @@
       tbody.appendChild(row);
     }
     panel.hidden = false;
-    panel.querySelector('h2').focus?.();
+    document.getElementById('dlq-title').focus(); // keyboard users land on the list they opened
   }
 
   async function retrySequence(group, sequence) {
@@ -256,7 +256,11 @@
       await C.admin('Re-drive all parked records', () => C.api('/admin/parked/redrive', { method: 'POST' }));
       if (parkedOpen) showParked();
     });
-    refresh();
-    setInterval(refresh, REFRESH_MS);
+    // One read at a time: the next starts a second after the last answered, so a slow store never piles them up.
+    const loop = async () => {
+      await refresh();
+      setTimeout(loop, REFRESH_MS);
+    };
+    loop();
   });
 })();
