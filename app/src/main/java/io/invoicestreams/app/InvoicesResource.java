@@ -59,9 +59,6 @@ public class InvoicesResource {
     /** Writes stored events as their stored JSON form: money as exact decimals, ids as strings. */
     private static final ObjectMapper EVENT_JSON = io.invoicestreams.adapters.json.InvoiceJson.objectMapper();
 
-    /** At most this many events of one invoice in one answer. */
-    static final int MAX_EVENTS = 1000;
-
     InvoicesResource(InvoiceTransactions queries, TotalsStore totals,
                      CountryVerificationStore countryVerification, CommandGateway commands,
                      Rebuilds rebuilds, ObjectMapper json, Clock clock,
@@ -138,14 +135,9 @@ public class InvoicesResource {
                           @QueryParam("from") @DefaultValue("0") String fromParam,
                           @QueryParam("limit") @DefaultValue("100") String limitParam) {
         InvoiceNumber number = new InvoiceNumber(invoice);
-        long from = Problems.intParam("from", fromParam);
-        int limit = Problems.intParam("limit", limitParam);
-        if (from < 0) {
-            throw new IllegalArgumentException("from must be 0 or more, was " + from);
-        }
-        if (limit < 1 || limit > MAX_EVENTS) {
-            throw new IllegalArgumentException("limit must be between 1 and " + MAX_EVENTS + ", was " + limit);
-        }
+        Problems.Paging page = Problems.Paging.of("from", fromParam, limitParam);
+        long from = page.offset();
+        int limit = page.limit();
         List<HistoryEvent> events = new java.util.ArrayList<>();
         boolean more = false;
         var stream = store.get().configuration().eventStore().readEvents(number.value(), from);

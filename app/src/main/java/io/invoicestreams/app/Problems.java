@@ -36,10 +36,15 @@ public class Problems {
     /** A page's offset and limit, checked: offset 0 or more, limit 1 to 1,000. */
     record Paging(int offset, int limit) {
         static Paging of(String offsetParam, String limitParam) {
-            int offset = intParam("offset", offsetParam);
+            return of("offset", offsetParam, limitParam);
+        }
+
+        /** As above, where the offset parameter has another name (such as {@code from}). */
+        static Paging of(String offsetName, String offsetParam, String limitParam) {
+            int offset = intParam(offsetName, offsetParam);
             int limit = intParam("limit", limitParam);
             if (offset < 0) {
-                throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
+                throw new IllegalArgumentException(offsetName + " must be 0 or more, was " + offset);
             }
             if (limit < 1 || limit > 1000) {
                 throw new IllegalArgumentException("limit must be between 1 and 1000, was " + limit);
