@@ -98,6 +98,14 @@ public interface InvoiceStreamsConfig {
             /** Keep DynamoDB Local's data in memory instead of under the data folder. */
             @WithDefault("false")
             boolean inMemory();
+
+            /**
+             * Options of DynamoDB Local's JVM, split at spaces. By default its heap is capped and it compiles with C1
+             * only and collects with one thread: it then boots on half the CPU, while the service boots beside it
+             * (ADR 0033). The AOT cache the build trained for it is added unless an option begins with -XX:AOT.
+             */
+            @WithDefault("-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            String jvmOptions();
         }
     }
 

@@ -48,4 +48,75 @@ class AnyFolderIT {
             assertThat(service.get("/projections").statusCode()).isEqualTo(200);
         }
     }
+
+    /**
+     * ADR 0033: the build trains an AOT cache for the service and one for DynamoDB Local's JVM. Started as the README
+     * says, with {@code -XX:AOTCache}, the service maps its cache ({@code -XX:AOTMode=on} makes a cache it cannot use
+     * fatal), DynamoDB Local maps its own, and a change written to the table reaches its total.
+     */
+    @Test
+    void the_caches_the_build_trained_are_mapped_by_both_jvms(@TempDir Path elsewhere) throws Exception {
+        Path appCache = ServiceProcess.jar().getParent().resolve("app.aot");
+        Path tableCache = ServiceProcess.jar().getParent().resolve("dynamodb-local").resolve("dynamodb-local.aot");
+        assertThat(appCache).as("trained by the build").isNotEmptyFile();
+        assertThat(tableCache).as("trained by the build").isNotEmptyFile();
+        Path log = elsewhere.resolve("service.log");
+        try (ServiceProcess service = new ServiceProcess(Map.of(
+                "invoice.data-dir", elsewhere.resolve("data").toString(),
+                "invoice.dynamodb.local.port", "0",
+                "invoice.notifications.sqs.embedded-port", "0"), log)
+                .withJvmOptions("-XX:AOTCache=" + appCache, "-XX:AOTMode=on", "-Xlog:aot*=error").in(elsewhere)) {
+            service.start();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(service::ready);
+            long servicePid = ProcessHandle.current().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains(appCache.toString())).findFirst()
+                    .orElseThrow().pid();
+            ProcessHandle table = ProcessHandle.of(servicePid).orElseThrow().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("DynamoDbLocal")).findFirst()
+                    .orElseThrow();
+            assertThat(mapped(servicePid)).as("the service's memory map").anyMatch(l -> l.endsWith(appCache.toString()));
+            assertThat(mapped(table.pid())).as("DynamoDB Local's memory map")
+                    .anyMatch(l -> l.endsWith(tableCache.toString()));
+
+            var listens = java.util.regex.Pattern.compile("DynamoDB Local listens on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(Files.readString(log));
+            assertThat(listens.find()).isTrue();
+            var dynamoDb = io.invoicestreams.adapters.dynamodb.DynamoDbClients.local(
+                    java.net.URI.create("http://127.0.0.1:" + listens.group(1))).dynamoDb();
+            dynamoDb.putItem(b -> b.tableName("InvoiceTransactions").item(Map.of(
+                    "InvoiceNumber", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("7700001"),
+                    "TransactionIdentifier", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("t1"),
+                    "Amount", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("$42"),
+                    "Trans_country", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USA"))));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(service.get("/invoices/7700001/total").body()).contains("\"total\":42.00"));
+        }
+        assertThat(Files.readString(log)).doesNotContain("[error][aot");
+    }
+
+    /**
+     * ADR 0033: the embedded ElasticMQ boots, and its queues are made, beside the rest of the start-up. When it cannot
+     * listen, the start-up still stops, with the reason in the log, and the service never serves.
+     */
+    @Test
+    void an_embedded_sqs_port_in_use_stops_the_start_up_with_the_reason(@TempDir Path elsewhere) throws Exception {
+        Path log = elsewhere.resolve("service.log");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             ServiceProcess service = new ServiceProcess(Map.of(
+                     "invoice.data-dir", elsewhere.resolve("data").toString(),
+                     "invoice.dynamodb.local.port", "0",
+                     "invoice.dynamodb.local.in-memory", "true",
+                     "invoice.notifications.sqs.embedded-port", Integer.toString(taken.getLocalPort())), log)
+                     .in(elsewhere)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(service::start)
+                    .hasMessageContaining("the service exited with 1");
+            assertThat(Files.readString(log)).contains("Failed to start application")
+                    .containsPattern("(?i)bind|address already in use");
+        }
+    }
+
+    /** The files a process has mapped into its memory, from /proc (Linux). */
+    private static java.util.List<String> mapped(long pid) throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream().map(String::strip).toList();
+    }
 }

@@ -30,6 +30,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process process;
+    private final List<String> jvmOptions = new ArrayList<>();
 
     /**
      * @param settings the service's configuration; the HTTP port and the admin key are added
@@ -58,6 +59,12 @@ final class ServiceProcess implements AutoCloseable {
 
     static Path jar() {
         return Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+    }
+
+    /** Adds options to the service's JVM (an AOT cache, say). */
+    ServiceProcess withJvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
     }
 
     /** Runs the process in this working folder instead of the test's. */
@@ -165,8 +172,9 @@ final class ServiceProcess implements AutoCloseable {
 
     private List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-Daxoniq.update-checker.disabled=true",
-                "--enable-native-access=ALL-UNNAMED"));
+        // No --enable-native-access: the jar's manifest allows it, and the flag would not match the AOT cache's.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-Daxoniq.update-checker.disabled=true"));
+        command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));

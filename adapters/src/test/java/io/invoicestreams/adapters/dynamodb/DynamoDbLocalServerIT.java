@@ -98,6 +98,38 @@ class DynamoDbLocalServerIT {
         }
     }
 
+    /**
+     * ADR 0033: a launch returns before the server listens, and the first use waits for it. A cache file beside the
+     * jars is handed to its JVM; one it cannot map (here: not a cache at all) is said in its log, and it starts
+     * without it. That the build's trained caches are mapped is {@code AotCacheIT}'s part, on the packaged service.
+     */
+    @Test
+    void a_launch_is_waited_for_at_first_use_and_a_cache_it_cannot_map_is_logged_not_fatal() throws Exception {
+        Path lib = data.resolve("dist/lib");
+        java.nio.file.Files.createDirectories(lib);
+        try (var jars = java.nio.file.Files.list(LIB)) {
+            for (Path jar : jars.toList()) {
+                java.nio.file.Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar.toAbsolutePath());
+            }
+        }
+        Path cache = DynamoDbLocalServer.aotCache(lib);
+        assertThat(cache).isEqualTo(data.resolve("dist/dynamodb-local.aot").toAbsolutePath());
+        java.nio.file.Files.writeString(cache, "not an AOT cache");
+        int port = LocalDynamoDb.freePort();
+        try (DynamoDbLocalServer server = DynamoDbLocalServer.launch(lib, port, null, data.resolve("ddb.log"),
+                DynamoDbLocalServer.DEFAULT_JVM_OPTIONS)) {
+            assertThat(DynamoDbLocalServer.isListening(port)).as("listening as soon as launched").isFalse();
+            server.awaitListening(Duration.ofSeconds(60));
+            assertThat(DynamoDbLocalServer.isListening(port)).isTrue();
+            assertThat(ProcessHandle.of(server.pid()).flatMap(p -> p.info().commandLine()).orElseThrow())
+                    .contains("-XX:AOTCache=" + cache);
+            var clients = DynamoDbClients.local(java.net.URI.create("http://127.0.0.1:" + port));
+            new InvoiceTransactionsTable(clients.dynamoDb(), "Served").createIfMissing(Duration.ofSeconds(30));
+            assertThat(clients.dynamoDb().listTables().tableNames()).contains("Served");
+        }
+        assertThat(java.nio.file.Files.readString(data.resolve("ddb.log"))).contains("[error][aot");
+    }
+
     @Test
     void a_missing_distribution_says_how_to_build_it() {
         assertThatThrownBy(() -> DynamoDbLocalServer.start(data.resolve("nowhere"), 1, null, data.resolve("x.log"),

@@ -9,7 +9,11 @@ import io.invoicestreams.app.CoreAssembly.DataDir;
 import io.invoicestreams.app.Invocation;
 import io.invoicestreams.app.InvoiceStreamsConfig;
 import io.invoicestreams.projections.reporting.InvoiceTransactions;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -28,11 +32,44 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 @Singleton
 public class DynamoDbAssembly {
 
-    /** Where DynamoDB answers, and the DynamoDB Local this process started, if any. */
+    /** How long DynamoDB Local may take to open its port. */
+    static final Duration LOCAL_START = Duration.ofSeconds(60);
+
+    /**
+     * Where DynamoDB answers, and the DynamoDB Local this process started, if any. A DynamoDB Local that was launched
+     * may still be booting; {@link #ready} waits for it.
+     */
     public record Endpoint(DynamoDbClients clients, Optional<DynamoDbLocalServer> local) implements AutoCloseable {
+
+        /** This endpoint, once DynamoDB Local (when it is ours) listens. */
+        public Endpoint ready() {
+            local.ifPresent(server -> {
+                try {
+                    server.awaitListening(LOCAL_START);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
+                }
+            });
+            return this;
+        }
+
         @Override
         public void close() {
             local.ifPresent(Closing::close);
+        }
+    }
+
+    /**
+     * Launches DynamoDB Local first thing at start-up, so that its JVM boots while the event store and the read models
+     * are assembled rather than before; the clients wait for its port ({@link Endpoint#ready}). On 2 cores this gains
+     * little by itself, the CPU being the limit; with the AOT caches it keeps DynamoDB Local off the main thread's
+     * path (ADR 0033).
+     */
+    void launchFirst(@Observes @Priority(0) StartupEvent event, Invocation invocation,
+                     InvoiceStreamsConfig config, Instance<Endpoint> endpoint) {
+        if (invocation.mode().runsStore() && config.dynamodb().endpoint().isEmpty()
+                && config.dynamodb().local().enabled()) {
+            endpoint.get();
         }
     }
 
@@ -55,10 +92,10 @@ public class DynamoDbAssembly {
         }
         try {
             int port = d.local().port() == 0 ? freePort() : d.local().port();
-            DynamoDbLocalServer local = DynamoDbLocalServer.start(d.local().lib().filter(l -> !l.isBlank())
+            DynamoDbLocalServer local = DynamoDbLocalServer.launch(d.local().lib().filter(l -> !l.isBlank())
                             .map(Path::of).orElseGet(DynamoDbAssembly::dynamoDbLocalLib), port,
                     d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
-                    Duration.ofSeconds(60));
+                    options(d.local().jvmOptions()));
             return new Endpoint(DynamoDbClients.local(local.endpoint()), Optional.of(local));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
@@ -72,7 +109,7 @@ public class DynamoDbAssembly {
     @Produces
     @Singleton
     DynamoDbClient dynamoDb(Endpoint endpoint) {
-        return endpoint.clients().dynamoDb();
+        return endpoint.ready().clients().dynamoDb();
     }
 
     void closeDynamoDb(@Disposes DynamoDbClient client) {
@@ -82,7 +119,7 @@ public class DynamoDbAssembly {
     @Produces
     @Singleton
     DynamoDbStreamsClient streams(Endpoint endpoint) {
-        return endpoint.clients().streams();
+        return endpoint.ready().clients().streams();
     }
 
     void closeStreams(@Disposes DynamoDbStreamsClient client) {
@@ -119,6 +156,11 @@ public class DynamoDbAssembly {
             }
         }
         return Path.of("adapters", "dynamodb-local", "target", "dynamodb-local", "lib");
+    }
+
+    /** JVM options given as one string, split at white space. */
+    static java.util.List<String> options(String line) {
+        return java.util.Arrays.stream(line.strip().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     }
 
     private static int freePort() throws IOException {

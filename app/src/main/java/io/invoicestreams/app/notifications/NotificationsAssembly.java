@@ -24,6 +24,9 @@ import io.invoicestreams.app.Mode;
 import io.invoicestreams.app.readmodel.ReadModelBinding;
 import io.invoicestreams.app.readmodel.ReadModels;
 import io.invoicestreams.projections.notifications.NotificationsProjection;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -31,9 +34,9 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -53,18 +56,28 @@ public class NotificationsAssembly {
     static final String PAYMENTS = "payments";
 
     /**
-     * The channels of this process, when it sends.
-     *
-     * @param targets   where each channel (alerts, payments) sends; empty when this process sends nothing
-     * @param sqs       the SQS client, when a channel is a queue
-     * @param queueUrls the queue URL of each channel that is a queue (alerts, payments)
+     * The channels of this process, when it sends. With the embedded ElasticMQ the queues are made on the thread that
+     * boots it, while the rest of the service starts; {@link #awaitReady} waits for them (ADR 0033), and so does every
+     * accessor but {@link #targets} and {@link #sends}.
      */
-    public record Channels(Map<String, MessageChannel> targets, Optional<SqsClient> sqs,
-                           Optional<SnsClient> sns, Optional<EmbeddedSqs> embeddedSqs, Map<String, String> queueUrls)
-            implements AutoCloseable {
+    public static final class Channels implements AutoCloseable {
+        private final Map<String, MessageChannel> targets;
+        private final Builder parts;
+        private final CompletableFuture<Void> ready;
+
+        private Channels(Map<String, MessageChannel> targets, Builder parts, CompletableFuture<Void> ready) {
+            this.targets = targets;
+            this.parts = parts;
+            this.ready = ready;
+        }
 
         static Channels none() {
-            return new Channels(Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+            return new Channels(Map.of(), null, CompletableFuture.completedFuture(null));
+        }
+
+        /** Where each channel (alerts, payments) sends; empty when this process sends nothing. */
+        public Map<String, MessageChannel> targets() {
+            return targets;
         }
 
         /** True when this process sends notifications. */
@@ -72,15 +85,90 @@ public class NotificationsAssembly {
             return !targets.isEmpty();
         }
 
+        /** Waits until every channel can send; throws what stopped one, such as ElasticMQ's port in use. */
+        public void awaitReady() {
+            joined(ready);
+        }
+
+        /** The SQS client, when a channel is a queue. */
+        public Optional<SqsClient> sqs() {
+            awaitReady();
+            return Optional.ofNullable(parts == null ? null : parts.sqs);
+        }
+
+        public Optional<EmbeddedSqs> embeddedSqs() {
+            awaitReady();
+            return Optional.ofNullable(parts == null ? null : parts.embedded);
+        }
+
+        /** The queue URL of a channel that is a queue (alerts, payments). */
         public Optional<String> queueUrl(String channel) {
-            return Optional.ofNullable(queueUrls.get(channel));
+            awaitReady();
+            return Optional.ofNullable(parts == null ? null : parts.urls.get(channel));
         }
 
         @Override
         public void close() {
-            sqs.ifPresent(Closing::close);
-            sns.ifPresent(Closing::close);
-            embeddedSqs.ifPresent(Closing::close);
+            if (parts == null) {
+                return;
+            }
+            try {
+                ready.get(1, java.util.concurrent.TimeUnit.MINUTES); // queues still being made: let that end first
+            } catch (Exception e) {
+                // failed or too slow: close what was made
+            }
+            parts.close();
+        }
+    }
+
+    /** A channel whose queue is being made; it sends once it is, and describes itself at once. */
+    private record DeferredChannel(String description, CompletableFuture<MessageChannel> channel)
+            implements MessageChannel {
+        @Override
+        public void send(io.invoicestreams.adapters.notifications.OutboundMessage message) {
+            joined(channel).send(message);
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+    }
+
+    /** The future's value, or the exception that ended it, unwrapped. */
+    static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** The embedded ElasticMQ, booting on a thread of its own since start-up began; null when none is used. */
+    private volatile CompletableFuture<EmbeddedSqs> embeddedSqs;
+
+    /**
+     * Boots the embedded ElasticMQ first thing at start-up, on a thread of its own, while the event store and the
+     * other read models are assembled; the channels wait for it when they make their queues (ADR 0033).
+     */
+    void launchFirst(@Observes @Priority(0) StartupEvent event, NotificationsConfig n, Invocation invocation) {
+        if (n.enabled() && invocation.mode() == Mode.SERVE && embeddedSqsUsed(n)) {
+            int port = n.sqs().embeddedPort();
+            CompletableFuture<EmbeddedSqs> booting = new CompletableFuture<>();
+            Thread.ofPlatform().name("elasticmq-start").daemon().start(() -> {
+                try {
+                    booting.complete(EmbeddedSqs.start(port));
+                } catch (RuntimeException | Error e) {
+                    booting.completeExceptionally(e);
+                }
+            });
+            embeddedSqs = booting;
         }
     }
 
@@ -90,17 +178,19 @@ public class NotificationsAssembly {
         if (!n.enabled() || !sendsHere(n, invocation)) {
             return Channels.none();
         }
-        Builder builder = new Builder(n, service.aws().endpointCredentials(), service.aws().callTimeout());
+        Builder builder = new Builder(n, service.aws().endpointCredentials(), service.aws().callTimeout(),
+                embeddedSqs);
         try {
             Map<String, MessageChannel> targets = Map.of(ALERTS, builder.channel(ALERTS, n.alerts()),
                     PAYMENTS, builder.channel(PAYMENTS, n.payments()));
             LOG.infof("Notifications: alerts to %s, payments to %s, each through the outbox",
                     targets.get(ALERTS).describe(), targets.get(PAYMENTS).describe());
-            return new Channels(targets, Optional.ofNullable(builder.sqs),
-                    Optional.ofNullable(builder.sns), Optional.ofNullable(builder.embedded), Map.copyOf(builder.urls));
+            CompletableFuture<Void> ready = CompletableFuture.allOf(targets.values().stream()
+                    .map(t -> t instanceof DeferredChannel d ? d.channel() : CompletableFuture.completedFuture(t))
+                    .toArray(CompletableFuture[]::new));
+            return new Channels(targets, builder, ready);
         } catch (RuntimeException e) {
-            new Channels(Map.of(), Optional.ofNullable(builder.sqs), Optional.ofNullable(builder.sns),
-                    Optional.ofNullable(builder.embedded), Map.of()).close();
+            builder.close();
             throw e;
         }
     }
@@ -179,6 +269,7 @@ public class NotificationsAssembly {
                 new ReadModelBinding.Hooks() {
                     @Override
                     public void started(ProjectionControl control) {
+                        channels.awaitReady(); // a queue that could not be made stops the start-up, as before
                         sender.start();
                     }
 
@@ -207,9 +298,7 @@ public class NotificationsAssembly {
             return true;
         }
         boolean dlq = invocation.command() == Command.DLQ;
-        boolean embedded = n.sqs().endpoint().isEmpty() && n.sqs().embedded()
-                && (n.payments().target() == ChannelTarget.SQS || n.alerts().target() == ChannelTarget.SQS);
-        if (dlq && !embedded) {
+        if (dlq && !embeddedSqsUsed(n)) {
             return true;
         }
         LOG.infof("The notifications processor does not run in this command (%s)", dlq
@@ -218,20 +307,35 @@ public class NotificationsAssembly {
         return false;
     }
 
-    /** Builds the channels, starting each client once; a missing queue or topic stops the start-up. */
-    private static final class Builder {
+    /** Whether a channel sends to the SQS this JVM runs (ElasticMQ). */
+    private static boolean embeddedSqsUsed(NotificationsConfig n) {
+        return n.sqs().endpoint().isEmpty() && n.sqs().embedded()
+                && (n.payments().target() == ChannelTarget.SQS || n.alerts().target() == ChannelTarget.SQS);
+    }
+
+    /**
+     * Builds the channels, starting each client once; a missing queue or topic stops the start-up. It keeps what it
+     * started, for {@link Channels} to hand out and close. With the embedded ElasticMQ booting, the queues are made
+     * on its thread, hence the locks.
+     */
+    private static final class Builder implements AutoCloseable {
         private final NotificationsConfig n;
         private final EndpointCredentials credentials;
         private final java.time.Duration callTimeout;
-        private final Map<String, String> urls = new LinkedHashMap<>();
-        private SqsClient sqs;
-        private SnsClient sns;
-        private EmbeddedSqs embedded;
+        private final Map<String, String> urls = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile SqsClient sqs;
+        private volatile SnsClient sns;
+        private volatile EmbeddedSqs embedded;
 
-        Builder(NotificationsConfig n, EndpointCredentials credentials, java.time.Duration callTimeout) {
+        /** ElasticMQ launched at start-up, or null: then it starts here, when a queue needs it. */
+        private final CompletableFuture<EmbeddedSqs> booting;
+
+        Builder(NotificationsConfig n, EndpointCredentials credentials, java.time.Duration callTimeout,
+                CompletableFuture<EmbeddedSqs> booting) {
             this.n = n;
             this.credentials = credentials;
             this.callTimeout = callTimeout;
+            this.booting = booting;
         }
 
         MessageChannel channel(String name, NotificationsConfig.Channel channel) {
@@ -240,11 +344,12 @@ public class NotificationsAssembly {
                 case SQS -> {
                     String queue = channel.queue().filter(q -> !q.isBlank()).orElseThrow(() ->
                             new IllegalArgumentException(key + ".target=sqs needs " + key + ".queue"));
-                    SqsClient client = sqs();
-                    String url = n.sqs().createQueues() && !queue.startsWith("http")
-                            ? SqsChannel.createQueue(client, queue) : SqsChannel.queueUrl(client, queue);
-                    urls.put(name, url);
-                    yield new SqsChannel(client, url);
+                    if (booting != null && n.sqs().endpoint().isEmpty()) {
+                        // Made on ElasticMQ's thread once it listens (or here, if it does already).
+                        yield new DeferredChannel("SQS queue " + queue + " of the embedded ElasticMQ",
+                                booting.thenApply(started -> queue(name, queue)));
+                    }
+                    yield queue(name, queue);
                 }
                 case SNS -> {
                     if (sns == null) {
@@ -265,12 +370,20 @@ public class NotificationsAssembly {
             };
         }
 
-        private SqsClient sqs() {
+        private MessageChannel queue(String name, String queue) {
+            SqsClient client = sqs();
+            String url = n.sqs().createQueues() && !queue.startsWith("http")
+                    ? SqsChannel.createQueue(client, queue) : SqsChannel.queueUrl(client, queue);
+            urls.put(name, url);
+            return new SqsChannel(client, url);
+        }
+
+        private synchronized SqsClient sqs() {
             if (sqs == null) {
                 Optional<URI> endpoint = n.sqs().endpoint();
                 EndpointCredentials keys = credentials;
                 if (endpoint.isEmpty() && n.sqs().embedded()) {
-                    embedded = EmbeddedSqs.start(n.sqs().embeddedPort());
+                    embedded = booting == null ? EmbeddedSqs.start(n.sqs().embeddedPort()) : joined(booting);
                     endpoint = Optional.of(embedded.endpoint());
                     keys = EndpointCredentials.LOCAL;
                     LOG.infof("ElasticMQ (SQS) runs in this JVM at %s; its queues live in memory", endpoint.get());
@@ -278,6 +391,19 @@ public class NotificationsAssembly {
                 sqs = DynamoDbClients.configure(SqsClient.builder(), endpoint, n.region(), keys, callTimeout);
             }
             return sqs;
+        }
+
+        @Override
+        public void close() {
+            if (sqs != null) {
+                Closing.close(sqs);
+            }
+            if (sns != null) {
+                Closing.close(sns);
+            }
+            if (embedded != null) {
+                Closing.close(embedded);
+            }
         }
     }
 }

@@ -349,7 +349,7 @@ public final class LatencyBenchmark {
         return out;
     }
 
-    private static int status(int port, String path) {
+    static int status(int port, String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -367,7 +367,7 @@ public final class LatencyBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -423,7 +423,7 @@ public final class LatencyBenchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static String range(List<Double> values, String format) {
+    static String range(List<Double> values, String format) {
         double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
         double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         String low = String.format(format, min);
