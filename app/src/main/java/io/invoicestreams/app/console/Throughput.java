@@ -84,6 +84,14 @@ public class Throughput {
         }
     }
 
+    /**
+     * Stops sampling before {@code ServiceLifecycle} stops the store (a lower priority is told first): a reading
+     * after that would ask a closed store for the read models' positions and log a warning per read model.
+     */
+    void onStop(@Observes @jakarta.annotation.Priority(0) io.quarkus.runtime.ShutdownEvent event) {
+        sampler.close();
+    }
+
     @jakarta.annotation.PreDestroy
     void stop() {
         sampler.close();
