@@ -114,7 +114,9 @@ public class NotificationsAssembly {
             }
             try {
                 ready.get(1, java.util.concurrent.TimeUnit.MINUTES); // queues still being made: let that end first
-            } catch (Exception e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // failed or too slow: close what was made
             }
             parts.close();
