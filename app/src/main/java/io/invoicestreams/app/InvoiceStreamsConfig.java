@@ -104,7 +104,7 @@ public interface InvoiceStreamsConfig {
              * only and collects with one thread: it then boots on half the CPU, while the service boots beside it
              * (ADR 0033). The AOT cache the build trained for it is added unless an option begins with -XX:AOT.
              */
-            @WithDefault("-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            @WithDefault(io.invoicestreams.adapters.dynamodb.DynamoDbLocalServer.DEFAULT_JVM_OPTIONS)
             String jvmOptions();
         }
     }

@@ -23,9 +23,11 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     static final String MAIN = "com.amazonaws.services.dynamodbv2.local.main.ServerRunner";
     /** Starts {@link #MAIN}'s server on 127.0.0.1 only. */
     static final String LAUNCHER = LoopbackDynamoDbLocal.class.getName();
-    /** Its JVM's options unless told otherwise: a capped heap, C1 only and one GC thread, to boot on little CPU. */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC");
+    /**
+     * Its JVM's options unless told otherwise, as {@link #options} reads them: a capped heap, C1 only and one GC
+     * thread, to boot on little CPU. The default of the service's {@code invoice.dynamodb.local.jvm-options} too.
+     */
+    public static final String DEFAULT_JVM_OPTIONS = "-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     private final ProcessHandle process;
     /** The process this server launched; null for an adopted orphan. */
@@ -35,14 +37,21 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     private final String serves;
     private volatile boolean listening;
     /** How long {@link #close} waits for it to exit; longer while it writes the AOT cache of a training run. */
-    private Duration stopWithin = Duration.ofSeconds(10);
+    private final Duration stopWithin;
 
-    private DynamoDbLocalServer(ProcessHandle process, Process child, int port, Path logFile, String serves) {
+    private DynamoDbLocalServer(ProcessHandle process, Process child, int port, Path logFile, String serves,
+                                Duration stopWithin) {
         this.process = process;
         this.child = child;
         this.port = port;
         this.logFile = logFile;
         this.serves = serves;
+        this.stopWithin = stopWithin;
+    }
+
+    /** JVM options given as one line, split at white space. */
+    public static List<String> options(String line) {
+        return java.util.Arrays.stream(line.strip().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     }
 
     /**
@@ -54,7 +63,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
      */
     public static DynamoDbLocalServer start(Path libDirectory, int port, Path dataDirectory, Path logFile,
                                             Duration timeout) throws IOException {
-        DynamoDbLocalServer server = launch(libDirectory, port, dataDirectory, logFile, DEFAULT_JVM_OPTIONS);
+        DynamoDbLocalServer server = launch(libDirectory, port, dataDirectory, logFile, options(DEFAULT_JVM_OPTIONS));
         server.awaitListening(timeout);
         return server;
     }
@@ -76,7 +85,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
             LOG.info("DynamoDB Local (pid {}) left running by an earlier run on 127.0.0.1:{} serves {}: using it",
                     adopted.get().pid(), port, dataDirectory);
             DynamoDbLocalServer server = new DynamoDbLocalServer(adopted.get(), null, port, logFile,
-                    String.valueOf(dataDirectory));
+                    String.valueOf(dataDirectory), Duration.ofSeconds(10));
             server.listening = true;
             return server;
         }
@@ -113,10 +122,9 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         Files.writeString(pidFile, Long.toString(process.pid()));
-        DynamoDbLocalServer server = new DynamoDbLocalServer(process.toHandle(), process, port, logFile,
-                dataDirectory == null ? "in memory" : dataDirectory.toString());
-        server.stopWithin = training ? Duration.ofMinutes(2) : Duration.ofSeconds(10);
-        return server;
+        return new DynamoDbLocalServer(process.toHandle(), process, port, logFile,
+                dataDirectory == null ? "in memory" : dataDirectory.toString(),
+                training ? Duration.ofMinutes(2) : Duration.ofSeconds(10));
     }
 
     /**

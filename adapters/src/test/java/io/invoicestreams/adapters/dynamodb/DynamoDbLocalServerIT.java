@@ -117,7 +117,7 @@ class DynamoDbLocalServerIT {
         java.nio.file.Files.writeString(cache, "not an AOT cache");
         int port = LocalDynamoDb.freePort();
         try (DynamoDbLocalServer server = DynamoDbLocalServer.launch(lib, port, null, data.resolve("ddb.log"),
-                DynamoDbLocalServer.DEFAULT_JVM_OPTIONS)) {
+                DynamoDbLocalServer.options(DynamoDbLocalServer.DEFAULT_JVM_OPTIONS))) {
             assertThat(DynamoDbLocalServer.isListening(port)).as("listening as soon as launched").isFalse();
             server.awaitListening(Duration.ofSeconds(60));
             assertThat(DynamoDbLocalServer.isListening(port)).isTrue();

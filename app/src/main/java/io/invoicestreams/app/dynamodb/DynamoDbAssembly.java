@@ -65,11 +65,9 @@ public class DynamoDbAssembly {
      * little by itself, the CPU being the limit; with the AOT caches it keeps DynamoDB Local off the main thread's
      * path (ADR 0033).
      */
-    void launchFirst(@Observes @Priority(0) StartupEvent event, Invocation invocation,
-                     InvoiceStreamsConfig config, Instance<Endpoint> endpoint) {
-        if (invocation.mode().runsStore() && config.dynamodb().endpoint().isEmpty()
-                && config.dynamodb().local().enabled()) {
-            endpoint.get();
+    void launchFirst(@Observes @Priority(0) StartupEvent event, Invocation invocation, Instance<Endpoint> endpoint) {
+        if (invocation.mode().runsStore()) {
+            endpoint.get(); // with no DynamoDB Local to start, only the clients: made now instead of a moment later
         }
     }
 
@@ -95,7 +93,7 @@ public class DynamoDbAssembly {
             DynamoDbLocalServer local = DynamoDbLocalServer.launch(d.local().lib().filter(l -> !l.isBlank())
                             .map(Path::of).orElseGet(DynamoDbAssembly::dynamoDbLocalLib), port,
                     d.local().inMemory() ? null : data.resolve("dynamodb"), data.resolve("dynamodb-local.log"),
-                    options(d.local().jvmOptions()));
+                    DynamoDbLocalServer.options(d.local().jvmOptions()));
             return new Endpoint(DynamoDbClients.local(local.endpoint()), Optional.of(local));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start DynamoDB Local: " + e.getMessage(), e);
@@ -156,11 +154,6 @@ public class DynamoDbAssembly {
             }
         }
         return Path.of("adapters", "dynamodb-local", "target", "dynamodb-local", "lib");
-    }
-
-    /** JVM options given as one string, split at white space. */
-    static java.util.List<String> options(String line) {
-        return java.util.Arrays.stream(line.strip().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     }
 
     private static int freePort() throws IOException {

@@ -187,9 +187,10 @@ public final class LatencyBenchmark {
         return run;
     }
 
-    private static long lastStartMillis;
+    static long lastStartMillis;
 
-    private static Process start(List<String> command, Path dir, int http, String what) throws Exception {
+    /** Starts the service and waits until it is ready; {@link #lastStartMillis} is how long that took. */
+    static Process start(List<String> command, Path dir, int http, String what) throws Exception {
         long begin = System.nanoTime();
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile())).start();

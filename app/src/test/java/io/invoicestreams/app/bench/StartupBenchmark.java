@@ -78,9 +78,8 @@ public final class StartupBenchmark {
                 "-Dinvoice.dynamodb.local.port=" + LatencyBenchmark.freePort(),
                 "-Dinvoice.notifications.sqs.embedded-port=" + LatencyBenchmark.freePort(),
                 "-jar", JAR.toString()));
-        long begin = System.nanoTime();
-        Process service = start(command, dir, http);
-        double start = (System.nanoTime() - begin) / 1e9;
+        Process service = LatencyBenchmark.start(command, dir, http, "start");
+        double start = LatencyBenchmark.lastStartMillis / 1000.0;
         double serviceCpu = cpuSeconds(service.pid());
         Optional<ProcessHandle> table = service.toHandle().children()
                 .filter(p -> p.info().commandLine().orElse("").contains("DynamoDbLocal")).findFirst();
@@ -91,9 +90,8 @@ public final class StartupBenchmark {
                 Thread.sleep(2_000);
                 service.destroyForcibly();
                 service.waitFor();
-                begin = System.nanoTime();
-                service = start(command, dir, http);
-                restarts.add((System.nanoTime() - begin) / 1e9);
+                service = LatencyBenchmark.start(command, dir, http, "restart");
+                restarts.add(LatencyBenchmark.lastStartMillis / 1000.0);
             }
         } finally {
             service.destroy();
@@ -103,23 +101,6 @@ public final class StartupBenchmark {
             table.ifPresent(ProcessHandle::destroy); // adopted after the kills: no longer the service's child
         }
         return new Run(start, serviceCpu, tableCpu, restarts);
-    }
-
-    private static Process start(List<String> command, Path dir, int http) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service stopped; see " + dir.resolve("service.log"));
-            }
-            if (LatencyBenchmark.status(http, "/q/health/ready") == 200) {
-                return process;
-            }
-            Thread.sleep(10);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("the service was not ready within 3 minutes; see " + dir.resolve("service.log"));
     }
 
     /** User and system CPU time of a process so far, from /proc/PID/stat (fields 14 and 15). */
